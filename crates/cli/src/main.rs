@@ -1,0 +1,121 @@
+//! `motcua`: the command line of Một Cửa Kiosk.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "motcua", version, about = "Một Cửa Kiosk: backend server and staff tools")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the backend API server.
+    Server {
+        /// Folder for the SQLite database (created if missing).
+        #[arg(long, env = "MOTCUA_DATA")]
+        data: PathBuf,
+        /// Address to listen on.
+        #[arg(long, env = "MOTCUA_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Catalog file (default: DATA/catalog.toml, else the sample catalog).
+        #[arg(long, env = "MOTCUA_CATALOG")]
+        catalog: Option<PathBuf>,
+    },
+    /// Work with procedure catalogs.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+    /// Print the API's OpenAPI 3 document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Check a catalog file and print every problem in it.
+    Check { file: PathBuf },
+    /// Print the shipped sample catalog (TOML) to start a center's own.
+    Sample,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Server {
+            data,
+            listen,
+            catalog,
+        } => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info,sqlx=warn".into()),
+                )
+                .init();
+            let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+            rt.block_on(async {
+                let config = motcua_server::Config {
+                    data_dir: data,
+                    catalog,
+                };
+                let running = motcua_server::start(&config, listen)
+                    .await
+                    .context("starting the server")?;
+                println!("listening on {}", running.url());
+                shutdown_signal().await;
+                tracing::info!("shutting down");
+                running.shutdown().await;
+                anyhow::Ok(())
+            })
+        }
+        Command::Catalog {
+            command: CatalogCommand::Check { file },
+        } => {
+            let c = motcua_core::catalog::load(&file)?;
+            println!(
+                "{}: {} fields, {} procedures, valid",
+                file.display(),
+                c.fields.len(),
+                c.procedures.len()
+            );
+            Ok(())
+        }
+        Command::Catalog {
+            command: CatalogCommand::Sample,
+        } => {
+            print!("{}", motcua_core::catalog::SAMPLE_TOML);
+            Ok(())
+        }
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(&motcua_protocol::openapi())?);
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

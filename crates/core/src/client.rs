@@ -1,0 +1,154 @@
+//! The HTTP client of the backend API: the only way the kiosk talks to a
+//! backend, embedded or remote.
+
+use std::time::Duration;
+
+use motcua_protocol::{
+    Catalog, Health, HelpRequest, HelpRequestList, NewHelpRequest, Problem, Procedure,
+};
+use serde::de::DeserializeOwned;
+
+/// Why a call to the backend failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("backend URL {0:?} is not an http(s) URL")]
+    BadUrl(String),
+    #[error("{0:?} is not a procedure code")]
+    BadCode(String),
+    #[error("backend unreachable: {0}")]
+    Unreachable(String),
+    #[error("backend did not answer in time")]
+    Timeout,
+    #[error("backend refused the request: {} ({})", .0.code.as_str(), .0.detail)]
+    Problem(Box<Problem>),
+    #[error("backend answered HTTP {status} without a problem document")]
+    Status { status: u16 },
+    #[error("backend answer could not be read: {0}")]
+    Decode(String),
+}
+
+impl From<reqwest::Error> for ClientError {
+    fn from(e: reqwest::Error) -> Self {
+        if e.is_timeout() {
+            Self::Timeout
+        } else if e.is_decode() {
+            Self::Decode(e.to_string())
+        } else {
+            Self::Unreachable(e.to_string())
+        }
+    }
+}
+
+/// A client of one backend.
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl ApiClient {
+    /// A client of the backend at `base` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(base: &str) -> Result<Self, ClientError> {
+        let base = base.trim().trim_end_matches('/');
+        if !(base.starts_with("http://") || base.starts_with("https://")) || base.len() < 10 {
+            return Err(ClientError::BadUrl(base.to_owned()));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(20))
+            .user_agent(concat!("motcua-kiosk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        Ok(Self {
+            base: base.to_owned(),
+            http,
+        })
+    }
+
+    /// The backend's base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    async fn read<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, ClientError> {
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp.json::<T>().await?);
+        }
+        let body = resp.bytes().await?;
+        match serde_json::from_slice::<Problem>(&body) {
+            Ok(p) => Err(ClientError::Problem(Box::new(p))),
+            Err(_) => Err(ClientError::Status {
+                status: status.as_u16(),
+            }),
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        let resp = self.http.get(format!("{}{path}", self.base)).send().await?;
+        Self::read(resp).await
+    }
+
+    pub async fn health(&self) -> Result<Health, ClientError> {
+        self.get("/healthz").await
+    }
+
+    pub async fn catalog(&self) -> Result<Catalog, ClientError> {
+        self.get("/v1/catalog").await
+    }
+
+    /// One procedure by its national code. The code is checked first, so
+    /// nothing but a well-formed code ever reaches the URL path.
+    pub async fn procedure(&self, code: &str) -> Result<Procedure, ClientError> {
+        if !crate::catalog::is_procedure_code(code) {
+            return Err(ClientError::BadCode(code.chars().take(20).collect()));
+        }
+        self.get(&format!("/v1/procedures/{code}")).await
+    }
+
+    pub async fn create_help_request(
+        &self,
+        req: &NewHelpRequest,
+    ) -> Result<HelpRequest, ClientError> {
+        let resp = self
+            .http
+            .post(format!("{}/v1/help-requests", self.base))
+            .json(req)
+            .send()
+            .await?;
+        Self::read(resp).await
+    }
+
+    pub async fn help_requests(&self) -> Result<HelpRequestList, ClientError> {
+        self.get("/v1/help-requests").await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_urls_that_are_not_http() {
+        for bad in ["", "ftp://x.y", "127.0.0.1:80", "http://", "javascript:alert(1)"] {
+            assert!(matches!(ApiClient::new(bad), Err(ClientError::BadUrl(_))), "{bad}");
+        }
+        let ok = ApiClient::new("http://127.0.0.1:8080/");
+        assert_eq!(ok.map(|c| c.base_url().to_owned()).ok().as_deref(), Some("http://127.0.0.1:8080"));
+    }
+
+    #[tokio::test]
+    async fn a_closed_port_is_unreachable_not_a_panic() {
+        // Bind then drop a listener so the port is very likely closed.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or(9);
+        let c = ApiClient::new(&format!("http://127.0.0.1:{port}"));
+        let Ok(c) = c else { panic!("valid URL refused") };
+        let got = c.catalog().await;
+        assert!(matches!(got, Err(ClientError::Unreachable(_))), "{got:?}");
+        let bad = c.procedure("../../etc/passwd").await;
+        assert!(matches!(bad, Err(ClientError::BadCode(_))), "{bad:?}");
+    }
+}

@@ -1,0 +1,153 @@
+//! The HTTP API: routes, extractors and handlers.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use motcua_protocol::help::HELP_FIELD_MAX_CHARS;
+use motcua_protocol::{
+    Catalog, Health, HelpRequest, HelpRequestList, NewHelpRequest, ProblemCode, Procedure,
+};
+use serde::de::DeserializeOwned;
+use tower_http::trace::TraceLayer;
+
+use crate::{ApiError, AppState};
+
+/// Largest JSON body the API reads.
+pub const MAX_JSON_BYTES: usize = 64 * 1024;
+
+/// The whole API over `state`.
+pub fn router(state: AppState) -> Router {
+    let v1 = Router::new()
+        .route("/catalog", get(catalog))
+        .route("/procedures/{code}", get(procedure))
+        .route(
+            "/help-requests",
+            get(list_help_requests).post(create_help_request),
+        );
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/openapi.json", get(openapi))
+        .nest(motcua_protocol::API_PREFIX, v1)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A JSON body whose rejections are problem documents.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Self(v)),
+            Err(rejection) => Err(json_rejection(&rejection)),
+        }
+    }
+}
+
+fn json_rejection(r: &JsonRejection) -> ApiError {
+    if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            ProblemCode::PayloadTooLarge,
+            format!("body exceeds {MAX_JSON_BYTES} bytes"),
+        )
+    } else {
+        ApiError::invalid(r.body_text())
+    }
+}
+
+async fn healthz(State(s): State<AppState>) -> Json<Health> {
+    Json(Health {
+        status: "ok".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        procedures: u32::try_from(s.catalog.procedures.len()).unwrap_or(u32::MAX),
+    })
+}
+
+async fn openapi() -> Response {
+    Json(motcua_protocol::openapi()).into_response()
+}
+
+async fn catalog(State(s): State<AppState>) -> Json<Catalog> {
+    Json((*s.catalog).clone())
+}
+
+async fn procedure(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Procedure>, ApiError> {
+    motcua_core::catalog::find(&s.catalog, &code)
+        .cloned()
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("no procedure with code {code:?}")))
+}
+
+fn check_text(name: &str, value: &str) -> Result<String, ApiError> {
+    let value = motcua_core::text::nfc(value.trim());
+    if value.is_empty() {
+        return Err(ApiError::invalid(format!("{name} is empty")));
+    }
+    if value.chars().count() > HELP_FIELD_MAX_CHARS {
+        return Err(ApiError::invalid(format!(
+            "{name} is longer than {HELP_FIELD_MAX_CHARS} characters"
+        )));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(ApiError::invalid(format!(
+            "{name} contains control characters"
+        )));
+    }
+    Ok(value)
+}
+
+async fn create_help_request(
+    State(s): State<AppState>,
+    ApiJson(req): ApiJson<NewHelpRequest>,
+) -> Result<(StatusCode, Json<HelpRequest>), ApiError> {
+    let clean = NewHelpRequest {
+        kiosk_id: check_text("kiosk_id", &req.kiosk_id)?,
+        step: check_text("step", &req.step)?,
+        procedure_code: match req.procedure_code.as_deref() {
+            None => None,
+            Some(code) if motcua_core::catalog::find(&s.catalog, code).is_some() => {
+                Some(code.to_owned())
+            }
+            Some(_) => return Err(ApiError::invalid("procedure_code is not in the catalog")),
+        },
+    };
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| ApiError::new(ProblemCode::Internal, format!("clock: {e}")))?;
+    let stored = s.store.insert_help_request(&clean, &id, &now).await?;
+    tracing::info!(help_request = %stored.id, kiosk = %stored.kiosk_id, step = %stored.step, "help requested");
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+async fn list_help_requests(State(s): State<AppState>) -> Result<Json<HelpRequestList>, ApiError> {
+    Ok(Json(HelpRequestList {
+        items: s.store.open_help_requests().await?,
+    }))
+}
+
+async fn not_found(req: Request) -> ApiError {
+    ApiError::not_found(format!("no route {}", req.uri().path()))
+}
+
+async fn method_not_allowed(req: Request) -> ApiError {
+    ApiError::new(
+        ProblemCode::MethodNotAllowed,
+        format!("method {} not allowed on {}", req.method(), req.uri().path()),
+    )
+}

@@ -1,0 +1,150 @@
+//! The reference backend API of Một Cửa Kiosk.
+//!
+//! [`router`] is the whole HTTP API as an axum `Router` over an [`AppState`];
+//! [`start`] binds it to a socket and serves it until shut down. The kiosk
+//! embeds it on loopback when no backend is configured; `motcua server` runs
+//! the same code standalone for a center.
+
+mod api;
+mod error;
+mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use motcua_protocol::Catalog;
+use tokio::sync::oneshot;
+
+pub use api::router;
+pub use error::ApiError;
+pub use store::{Store, StoreError};
+
+/// File name of the SQLite database inside the data folder.
+pub const DB_FILE: &str = "motcua.sqlite3";
+
+/// How a server starts.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Folder holding the SQLite database (created if missing).
+    pub data_dir: PathBuf,
+    /// Catalog file; `None` uses `<data_dir>/catalog.toml` when it exists,
+    /// else the shipped sample catalog.
+    pub catalog: Option<PathBuf>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create data folder {path}: {source}")]
+    DataDir {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Catalog(#[from] motcua_core::catalog::CatalogError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub catalog: Arc<Catalog>,
+    pub store: Store,
+}
+
+impl AppState {
+    /// Opens the data folder, migrates the database and loads the catalog.
+    pub async fn open(config: &Config) -> Result<Self, StartError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+            path: config.data_dir.display().to_string(),
+            source,
+        })?;
+        let default_file = config.data_dir.join("catalog.toml");
+        let catalog = match &config.catalog {
+            Some(path) => motcua_core::catalog::load(path)?,
+            None if default_file.exists() => motcua_core::catalog::load(&default_file)?,
+            None => motcua_core::catalog::sample()?,
+        };
+        let store = Store::open(&config.data_dir.join(DB_FILE)).await?;
+        Ok(Self {
+            catalog: Arc::new(catalog),
+            store,
+        })
+    }
+}
+
+/// A server running on a socket.
+pub struct Running {
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// The bound address (useful with port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and waits.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+
+    /// Waits until the server stops by itself (it normally never does).
+    pub async fn wait(mut self) {
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// Opens the state for `config`, binds `addr` and serves the API in a
+/// background task of the current Tokio runtime.
+pub async fn start(config: &Config, addr: SocketAddr) -> Result<Running, StartError> {
+    let state = AppState::open(config).await?;
+    serve_state(state, addr).await
+}
+
+/// Binds `addr` and serves `state` in a background task.
+pub async fn serve_state(state: AppState, addr: SocketAddr) -> Result<Running, StartError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Listen { addr, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| StartError::Listen { addr, source })?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let app = router(state);
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "server stopped with an error");
+        }
+    });
+    tracing::info!(%addr, "backend API listening");
+    Ok(Running {
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}
