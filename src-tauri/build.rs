@@ -1,0 +1,14 @@
+fn main() {
+    // Only the app's own commands exist, each with a generated permission
+    // (`allow-<command>`); capabilities/kiosk.json grants them to the window.
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "kiosk_info",
+        "list_procedures",
+        "get_procedure",
+        "call_helper",
+    ]);
+    if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
+        eprintln!("tauri-build failed: {e:#}");
+        std::process::exit(1);
+    }
+}

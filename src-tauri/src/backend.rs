@@ -1,0 +1,65 @@
+//! The kiosk's connection to its backend: a configured URL, or the reference
+//! server started in-process on loopback with SQLite in the data folder.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+
+use anyhow::Context;
+use motcua_core::client::ApiClient;
+
+/// Default kiosk id when none is configured.
+pub const DEFAULT_KIOSK_ID: &str = "kiosk-1";
+
+/// State shared by every command.
+pub struct Kiosk {
+    pub client: ApiClient,
+    pub kiosk_id: String,
+    /// The embedded server, when this kiosk runs its own backend. Held so it
+    /// lives as long as the app.
+    embedded: Option<motcua_server::Running>,
+}
+
+impl Kiosk {
+    /// Connects to the configured backend, or starts the embedded one.
+    pub async fn start(options: &crate::Options, data_dir: &Path) -> anyhow::Result<Self> {
+        let kiosk_id = options
+            .kiosk_id
+            .clone()
+            .unwrap_or_else(|| DEFAULT_KIOSK_ID.to_owned());
+        match &options.backend {
+            Some(url) => {
+                let client = ApiClient::new(url).with_context(|| "the configured backend URL")?;
+                tracing::info!(backend = client.base_url(), "using the configured backend");
+                Ok(Self {
+                    client,
+                    kiosk_id,
+                    embedded: None,
+                })
+            }
+            None => {
+                let config = motcua_server::Config {
+                    data_dir: data_dir.join("backend"),
+                    catalog: None,
+                };
+                let running = motcua_server::start(
+                    &config,
+                    SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+                )
+                .await
+                .context("starting the embedded backend")?;
+                let client = ApiClient::new(&running.url())?;
+                tracing::info!(backend = client.base_url(), "embedded backend started");
+                Ok(Self {
+                    client,
+                    kiosk_id,
+                    embedded: Some(running),
+                })
+            }
+        }
+    }
+
+    /// Whether the backend runs inside this process.
+    pub fn is_embedded(&self) -> bool {
+        self.embedded.is_some()
+    }
+}

@@ -1,0 +1,73 @@
+//! The Tauri commands: each hands its work to the core or the backend and
+//! returns an IPC view. Kept in a module (a `#[tauri::command] pub fn` at the
+//! crate root collides with its generated macro, E0255).
+
+use motcua_protocol::NewHelpRequest;
+use tauri::State;
+
+use crate::Kiosk;
+use crate::ipc::{CatalogView, CommandError, ErrorCode, HelpCall, KioskInfo, ProcedureView};
+
+/// Who this kiosk is and which backend it uses.
+#[tauri::command]
+#[specta::specta]
+pub fn kiosk_info(kiosk: State<'_, Kiosk>) -> KioskInfo {
+    KioskInfo {
+        kiosk_id: kiosk.kiosk_id.clone(),
+        backend_url: kiosk.client.base_url().to_owned(),
+        embedded: kiosk.is_embedded(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    }
+}
+
+/// The procedures, grouped by field, from the backend's catalog.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_procedures(kiosk: State<'_, Kiosk>) -> Result<CatalogView, CommandError> {
+    let catalog = kiosk.client.catalog().await?;
+    Ok(CatalogView::from_catalog(&catalog))
+}
+
+/// One procedure: what to bring, the fee, the time, where to collect.
+#[tauri::command]
+#[specta::specta]
+pub async fn get_procedure(
+    kiosk: State<'_, Kiosk>,
+    code: String,
+) -> Result<ProcedureView, CommandError> {
+    let catalog = kiosk.client.catalog().await?;
+    let procedure = motcua_core::catalog::find(&catalog, &code).ok_or_else(|| CommandError {
+        code: ErrorCode::NotFound,
+        detail: format!("no procedure {:?} in the catalog", code.chars().take(20).collect::<String>()),
+    })?;
+    let field_name = catalog
+        .fields
+        .iter()
+        .find(|f| f.code == procedure.field)
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
+    Ok(ProcedureView::from_procedure(procedure, field_name))
+}
+
+/// Records a help request on the backend for this kiosk and step.
+#[tauri::command]
+#[specta::specta]
+pub async fn call_helper(
+    kiosk: State<'_, Kiosk>,
+    step: String,
+    procedure_code: Option<String>,
+) -> Result<HelpCall, CommandError> {
+    let created = kiosk
+        .client
+        .create_help_request(&NewHelpRequest {
+            kiosk_id: kiosk.kiosk_id.clone(),
+            step,
+            procedure_code,
+        })
+        .await?;
+    tracing::info!(help_request = %created.id, step = %created.step, "helper called");
+    Ok(HelpCall {
+        request_id: created.id,
+        created_at: created.created_at,
+    })
+}

@@ -1,0 +1,175 @@
+//! IPC views: what the UI receives. Separate from the wire and domain types;
+//! texts are already in the citizen's words (from `motcua_core::catalog`).
+
+use motcua_core::catalog;
+use motcua_core::client::ClientError;
+use motcua_protocol::{Catalog, Procedure};
+use serde::Serialize;
+use specta::Type;
+
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KioskInfo {
+    pub kiosk_id: String,
+    pub backend_url: String,
+    pub embedded: bool,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogView {
+    pub fields: Vec<FieldView>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldView {
+    pub code: String,
+    pub name: String,
+    pub procedures: Vec<ProcedureSummary>,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcedureSummary {
+    pub code: String,
+    pub name: String,
+    pub fee_text: String,
+    pub time_text: String,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcedureView {
+    pub code: String,
+    pub name: String,
+    pub field_name: String,
+    pub summary: String,
+    pub components: Vec<ComponentView>,
+    pub fee_text: String,
+    pub fee_in_words: Option<String>,
+    /// When a free procedure is free ("khi đăng ký đúng hạn").
+    pub fee_condition: Option<String>,
+    pub fee_basis: String,
+    pub time_text: String,
+    pub result_place: String,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentView {
+    pub id: String,
+    pub name: String,
+    pub note: Option<String>,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct HelpCall {
+    pub request_id: String,
+    pub created_at: String,
+}
+
+/// What went wrong, for the UI: it shows the catalogue's text for `code`;
+/// `detail` is English for the log and never carries personal data.
+#[derive(Debug, Clone, Serialize, Type, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("{code:?}: {detail}")]
+pub struct CommandError {
+    pub code: ErrorCode,
+    pub detail: String,
+}
+
+/// Stable error codes the UI's string catalogue has a message for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The backend cannot be reached or did not answer in time.
+    BackendUnreachable,
+    /// The thing asked for does not exist.
+    NotFound,
+    /// The request was refused as malformed.
+    InvalidRequest,
+    /// The backend failed.
+    BackendError,
+}
+
+impl From<ClientError> for CommandError {
+    fn from(e: ClientError) -> Self {
+        use motcua_protocol::ProblemCode;
+        let code = match &e {
+            ClientError::Unreachable(_) | ClientError::Timeout => ErrorCode::BackendUnreachable,
+            ClientError::BadCode(_) => ErrorCode::InvalidRequest,
+            ClientError::Problem(p) => match p.code {
+                ProblemCode::NotFound => ErrorCode::NotFound,
+                ProblemCode::InvalidRequest
+                | ProblemCode::MethodNotAllowed
+                | ProblemCode::PayloadTooLarge => ErrorCode::InvalidRequest,
+                ProblemCode::Internal => ErrorCode::BackendError,
+            },
+            ClientError::BadUrl(_) | ClientError::Status { .. } | ClientError::Decode(_) => {
+                ErrorCode::BackendError
+            }
+        };
+        tracing::warn!(error = %e, "backend call failed");
+        Self {
+            code,
+            detail: e.to_string(),
+        }
+    }
+}
+
+impl CatalogView {
+    pub fn from_catalog(c: &Catalog) -> Self {
+        let fields = c
+            .fields
+            .iter()
+            .map(|f| FieldView {
+                code: f.code.clone(),
+                name: f.name.clone(),
+                procedures: c
+                    .procedures
+                    .iter()
+                    .filter(|p| p.field == f.code)
+                    .map(|p| ProcedureSummary {
+                        code: p.code.clone(),
+                        name: p.name.clone(),
+                        fee_text: catalog::fee_text(&p.fee),
+                        time_text: catalog::processing_text(&p.processing),
+                    })
+                    .collect(),
+            })
+            .filter(|f: &FieldView| !f.procedures.is_empty())
+            .collect();
+        Self { fields }
+    }
+}
+
+impl ProcedureView {
+    pub fn from_procedure(p: &Procedure, field_name: String) -> Self {
+        Self {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            field_name,
+            summary: p.summary.clone(),
+            components: p
+                .components
+                .iter()
+                .map(|c| ComponentView {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    note: c.note.clone(),
+                    required: c.required,
+                })
+                .collect(),
+            fee_text: catalog::fee_text(&p.fee),
+            fee_in_words: catalog::fee_in_words(&p.fee),
+            fee_condition: catalog::fee_condition(&p.fee).map(str::to_owned),
+            fee_basis: p.fee_basis.clone(),
+            time_text: catalog::processing_text(&p.processing),
+            result_place: p.result_place.clone(),
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! The commands wired through Tauri's mock runtime (no display), against the
+//! embedded backend on a real SQLite file.
+
+use motcua_kiosk::{Kiosk, Options};
+use serde_json::{Value, json};
+use tauri::Manager;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::webview::InvokeRequest;
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+    window: tauri::WebviewWindow<MockRuntime>,
+}
+
+fn harness(options: Options) -> Harness {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let kiosk = tauri::async_runtime::block_on(Kiosk::start(&options, dir.path()))
+        .unwrap_or_else(|e| panic!("kiosk start: {e:#}"));
+    let app = mock_builder()
+        .invoke_handler(motcua_kiosk::specta_builder::<MockRuntime>().invoke_handler())
+        .manage(kiosk)
+        .build(mock_context(noop_assets()))
+        .unwrap_or_else(|e| panic!("mock app: {e}"));
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap_or_else(|e| panic!("window: {e}"));
+    Harness {
+        _dir: dir,
+        _app: app,
+        window,
+    }
+}
+
+fn invoke(h: &Harness, cmd: &str, args: Value) -> Result<Value, Value> {
+    let req = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost"
+            .parse()
+            .unwrap_or_else(|e| panic!("url: {e}")),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(&h.window, req).map(|body| {
+        body.deserialize::<Value>()
+            .unwrap_or_else(|e| panic!("response is not JSON: {e}"))
+    })
+}
+
+#[test]
+fn embedded_backend_serves_the_catalog_through_the_commands() {
+    let h = harness(Options::default());
+    let info = invoke(&h, "kiosk_info", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info["embedded"], true);
+    assert_eq!(info["kioskId"], "kiosk-1");
+    assert!(
+        info["backendUrl"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("http://127.0.0.1:")),
+        "{info}"
+    );
+
+    let catalog = invoke(&h, "list_procedures", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    let fields = catalog["fields"].as_array().cloned().unwrap_or_default();
+    let names: Vec<&str> = fields.iter().filter_map(|f| f["name"].as_str()).collect();
+    assert_eq!(names, ["Hộ tịch", "Chứng thực", "Cư trú"]);
+    let procedures: usize = fields
+        .iter()
+        .map(|f| f["procedures"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(procedures, 10);
+
+    let p = invoke(&h, "get_procedure", json!({"code": "2.000635"}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p["name"], "Cấp bản sao trích lục hộ tịch");
+    assert_eq!(p["feeText"], "8.000 đồng mỗi bản");
+    assert_eq!(p["feeInWords"], "Tám nghìn đồng mỗi bản");
+    assert_eq!(p["fieldName"], "Hộ tịch");
+
+    let free = invoke(&h, "get_procedure", json!({"code": "1.001193"}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(free["feeText"], "Miễn phí");
+    assert_eq!(free["feeInWords"], Value::Null);
+    assert!(free["feeCondition"].as_str().is_some_and(|c| c.contains("đúng hạn")));
+}
+
+#[test]
+fn unknown_procedure_is_a_not_found_error() {
+    let h = harness(Options::default());
+    let err = invoke(&h, "get_procedure", json!({"code": "9.999999"}))
+        .err()
+        .unwrap_or_else(|| panic!("unknown code accepted"));
+    assert_eq!(err["code"], "not_found", "{err}");
+}
+
+#[test]
+fn call_helper_records_the_request_on_the_backend() {
+    let h = harness(Options {
+        kiosk_id: Some("quay-3".into()),
+        ..Options::default()
+    });
+    let call = invoke(
+        &h,
+        "call_helper",
+        json!({"step": "procedure-detail", "procedureCode": "2.000815"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let id = call["requestId"].as_str().unwrap_or_default().to_owned();
+    assert!(!id.is_empty());
+
+    let kiosk = h.window.state::<Kiosk>();
+    let list = tauri::async_runtime::block_on(kiosk.client.help_requests())
+        .unwrap_or_else(|e| panic!("list: {e}"));
+    let got = list.items.iter().find(|r| r.id == id);
+    assert!(got.is_some_and(|r| r.kiosk_id == "quay-3"
+        && r.step == "procedure-detail"
+        && r.procedure_code.as_deref() == Some("2.000815")));
+}
+
+#[test]
+fn refused_help_call_is_an_invalid_request_error() {
+    let h = harness(Options::default());
+    let err = invoke(&h, "call_helper", json!({"step": "", "procedureCode": null}))
+        .err()
+        .unwrap_or_else(|| panic!("empty step accepted"));
+    assert_eq!(err["code"], "invalid_request", "{err}");
+}
+
+#[test]
+fn unreachable_backend_is_reported_not_panicked() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(9);
+    let h = harness(Options {
+        backend: Some(format!("http://127.0.0.1:{port}")),
+        ..Options::default()
+    });
+    let info = invoke(&h, "kiosk_info", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info["embedded"], false);
+    let err = invoke(&h, "list_procedures", json!({}))
+        .err()
+        .unwrap_or_else(|| panic!("closed port answered"));
+    assert_eq!(err["code"], "backend_unreachable", "{err}");
+}
