@@ -1,0 +1,57 @@
+// Calls into the Rust side through the generated bindings, always ending in a Result whose
+// error carries a message from the string catalogue: the Rust side sends a stable code, the
+// catalogue says it in plain Vietnamese. A thrown Error or a silent back end become errors too.
+
+import type { CommandError, ErrorCode } from './bindings';
+import { t, type StringKey } from './strings';
+
+export type Result<T, E> = { status: 'ok'; data: T } | { status: 'error'; error: E };
+
+/** An error as the screens show it: a code for logic, a catalogue message for people. */
+export type UiError = { code: ErrorCode | 'timeout' | 'internal'; message: string };
+
+export const IPC_TIMEOUT_MS = 15_000;
+
+const MESSAGES: Record<UiError['code'], StringKey> = {
+  backend_unreachable: 'error.backendUnreachable',
+  not_found: 'error.notFound',
+  invalid_request: 'error.invalidRequest',
+  backend_error: 'error.backendError',
+  timeout: 'error.timeout',
+  internal: 'error.generic',
+};
+
+/** The error for `code`, with the catalogue's message (unknown codes get the generic one). */
+export function uiError(code: string): UiError {
+  const known = (code in MESSAGES ? code : 'internal') as UiError['code'];
+  return { code: known, message: t(MESSAGES[known]) };
+}
+
+export async function safeCall<T>(
+  call: () => Promise<Result<T, CommandError>>,
+  timeoutMs = IPC_TIMEOUT_MS,
+): Promise<Result<T, UiError>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<Result<T, UiError>>((resolve) => {
+    timer = setTimeout(() => resolve({ status: 'error', error: uiError('timeout') }), timeoutMs);
+  });
+  try {
+    return await Promise.race([call().then(toUiResult), timeout]);
+  } catch (e) {
+    console.error('IPC call failed', e);
+    return { status: 'error', error: uiError('internal') };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function toUiResult<T>(r: Result<T, CommandError>): Result<T, UiError> {
+  if (r.status === 'ok') return r;
+  const e = r.error as Partial<CommandError> | string | null | undefined;
+  if (typeof e === 'object' && e && typeof e.code === 'string') {
+    // `detail` is English for the log and carries no personal data.
+    console.warn('command failed', e.code, e.detail);
+    return { status: 'error', error: uiError(e.code) };
+  }
+  return { status: 'error', error: uiError('internal') };
+}

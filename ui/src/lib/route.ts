@@ -1,0 +1,56 @@
+// The screens of this slice and how a mock-mode URL can open one directly.
+
+import { COLOR_MODES, TEXT_SIZES, type ColorModeName, type TextSize } from './theme';
+
+export type Route =
+  | { screen: 'welcome' }
+  | { screen: 'list' }
+  | { screen: 'detail'; code: string };
+
+export type ScreenName = Route['screen'];
+
+export type DeepLink = {
+  mock: boolean;
+  route: Route;
+  textSize: TextSize | null;
+  colorMode: ColorModeName | null;
+  /** mock only: open the help dialog at start, with the mock answering ok or error */
+  help: 'ok' | 'error' | null;
+  pxPerMm: number | null;
+};
+
+/** Procedure codes are national codes like "1.001193" or "2.000815". */
+const CODE = /^[0-9A-Za-z.\-_]{1,32}$/;
+
+/**
+ * Reads `?mock=1&screen=list` / `?mock=1&screen=detail&code=2.000815` (and `size`, `contrast`,
+ * `help`). Everything but `mock` and `pxPerMm` is honoured only in mock mode, so the real kiosk
+ * always starts on the welcome screen.
+ */
+export function parseDeepLink(search: string): DeepLink {
+  const q = new URLSearchParams(search);
+  const mock = q.get('mock') === '1';
+  const px = Number(q.get('pxPerMm'));
+  const base: DeepLink = {
+    mock,
+    route: { screen: 'welcome' },
+    textSize: null,
+    colorMode: null,
+    help: null,
+    pxPerMm: q.has('pxPerMm') && Number.isFinite(px) ? px : null,
+  };
+  if (!mock) return base;
+
+  const screen = q.get('screen');
+  const code = q.get('code');
+  if (screen === 'list') base.route = { screen: 'list' };
+  else if (screen === 'detail' && code && CODE.test(code)) base.route = { screen: 'detail', code };
+
+  const size = q.get('size');
+  if (size && (TEXT_SIZES as readonly string[]).includes(size)) base.textSize = size as TextSize;
+  const contrast = q.get('contrast');
+  if (contrast && (COLOR_MODES as readonly string[]).includes(contrast)) base.colorMode = contrast as ColorModeName;
+  const help = q.get('help');
+  if (help === 'ok' || help === 'error') base.help = help;
+  return base;
+}

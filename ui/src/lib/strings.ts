@@ -1,0 +1,80 @@
+// Every user-facing string of the kiosk, by key. Vietnamese, NFC, addressed to "Ông/Bà".
+// Each string will also be spoken (a later change), so keep them plain, short and complete.
+// Placeholders are written {name} and filled with `fmt`.
+
+export const strings = {
+  'app.name': 'Một Cửa Kiosk',
+  'app.center': 'Trung tâm Phục vụ hành chính công',
+
+  'step.label': 'Bước {current}/{total}: {name}',
+  'step.welcome': 'Chào mừng Ông/Bà',
+  'step.chooseProcedure': 'Chọn thủ tục',
+
+  'prefs.textSize': 'Cỡ chữ',
+  'prefs.textSize.medium': 'Vừa',
+  'prefs.textSize.large': 'Lớn',
+  'prefs.textSize.xlarge': 'Rất lớn',
+  'prefs.contrast': 'Tương phản',
+  'prefs.contrast.highLight': 'Nền trắng',
+  'prefs.contrast.highDark': 'Nền đen',
+  'prefs.contrast.standard': 'Màu dịu',
+
+  'nav.back': 'Quay lại',
+  'nav.done': 'Xong',
+  'nav.retry': 'Thử lại',
+  'nav.scrollUp': 'Xem phía trên',
+  'nav.scrollDown': 'Xem thêm phía dưới',
+
+  'welcome.title': 'Xin chào Ông/Bà',
+  'welcome.lead': 'Máy này giúp Ông/Bà làm thủ tục hành chính từng bước một.',
+  'welcome.hint': 'Ông/Bà chạm vào nút lớn bên dưới để bắt đầu.',
+  'welcome.start': 'Bắt đầu',
+
+  'list.heading': 'Ông/Bà muốn làm thủ tục gì?',
+  'list.hint': 'Ông/Bà chạm vào tên thủ tục.',
+  'list.loading': 'Đang tải danh sách thủ tục…',
+  'list.empty': 'Hiện chưa có thủ tục nào trên máy này.',
+  'list.fee': 'Lệ phí: {fee}',
+
+  'detail.loading': 'Đang tải thông tin thủ tục…',
+  'detail.documents': 'Giấy tờ cần mang',
+  'detail.required': 'Bắt buộc',
+  'detail.optional': 'Nếu có',
+  'detail.noDocuments': 'Không cần mang giấy tờ.',
+  'detail.fee': 'Lệ phí',
+  'detail.feeInWords': 'Bằng chữ: {words}',
+  'detail.time': 'Thời gian giải quyết',
+  'detail.resultPlace': 'Nơi nhận kết quả',
+  'detail.legalBasis': 'Căn cứ: {basis}',
+
+  'help.button': 'Gọi cán bộ hỗ trợ',
+  'help.calling': 'Đang gọi cán bộ hỗ trợ…',
+  'help.coming': 'Cán bộ đang đến giúp Ông/Bà.',
+  'help.wait': 'Ông/Bà vui lòng chờ tại đây.',
+  'help.failedTitle': 'Chưa gọi được cán bộ',
+  'help.goToCounter': 'Ông/Bà vui lòng đến quầy tiếp nhận.',
+  'help.ok': 'Đã hiểu',
+
+  'error.title': 'Có lỗi',
+  'error.generic': 'Máy đang gặp sự cố.',
+  'error.timeout': 'Máy chưa nhận được trả lời.',
+  'error.backendUnreachable': 'Máy chưa kết nối được với hệ thống của trung tâm.',
+  'error.notFound': 'Không tìm thấy thông tin Ông/Bà cần.',
+  'error.invalidRequest': 'Thông tin gửi đi chưa đúng.',
+  'error.backendError': 'Hệ thống của trung tâm đang gặp sự cố.',
+  'error.askStaff': 'Ông/Bà vui lòng bấm “Gọi cán bộ hỗ trợ” hoặc đến quầy tiếp nhận.',
+} as const;
+
+export type StringKey = keyof typeof strings;
+
+/** The catalogue string for `key`. */
+export function t(key: StringKey): string {
+  return strings[key];
+}
+
+/** The catalogue string for `key` with each `{name}` replaced by `vars[name]` (NFC). */
+export function fmt(key: StringKey, vars: Record<string, string | number>): string {
+  return strings[key]
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole))
+    .normalize('NFC');
+}

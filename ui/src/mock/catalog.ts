@@ -1,0 +1,260 @@
+// Sample catalogue for the browser preview (`?mock=1`). Stands in for what the Rust side serves;
+// the real catalogue is data the center edits. Fees and times follow the national database
+// where known; "Theo mức do tỉnh quy định" where the province sets them.
+
+import type { CatalogView, ComponentView, ProcedureView } from '../lib/bindings';
+
+const CCCD: ComponentView = {
+  id: 'cccd',
+  name: 'Căn cước công dân hoặc thẻ căn cước',
+  note: 'Bản chính, để cán bộ đối chiếu.',
+  required: true,
+};
+
+const SAME_DAY = 'Trong ngày. Nộp sau 15 giờ: trả vào ngày làm việc tiếp theo.';
+const UBND = 'Bộ phận Một cửa, Ủy ban nhân dân xã';
+const BY_PROVINCE = 'Theo mức do tỉnh quy định';
+
+export const MOCK_FIELDS: Array<{ code: string; name: string; procedures: string[] }> = [
+  {
+    code: 'ho-tich',
+    name: 'Hộ tịch',
+    procedures: ['1.001193', '1.000656', '1.000894', '2.000635', '1.004873', '1.004859'],
+  },
+  { code: 'chung-thuc', name: 'Chứng thực', procedures: ['2.000815', '2.000884', '2.000908'] },
+  { code: 'cu-tru', name: 'Cư trú', procedures: ['1.004222'] },
+];
+
+export const MOCK_PROCEDURES: ProcedureView[] = [
+  {
+    code: '1.001193',
+    name: 'Đăng ký khai sinh',
+    fieldName: 'Hộ tịch',
+    summary: 'Đăng ký khai sinh cho trẻ em sinh ra tại địa phương.',
+    components: [
+      {
+        id: 'to-khai',
+        name: 'Tờ khai đăng ký khai sinh',
+        note: 'Cán bộ có thể giúp Ông/Bà điền tờ khai.',
+        required: true,
+      },
+      {
+        id: 'giay-chung-sinh',
+        name: 'Giấy chứng sinh',
+        note: 'Nếu không có: giấy xác nhận của người làm chứng.',
+        required: true,
+      },
+      CCCD,
+    ],
+    feeText: 'Miễn lệ phí',
+    feeCondition: null,
+    feeInWords: null,
+    feeBasis: 'Luật Hộ tịch năm 2014; Thông tư 85/2019/TT-BTC.',
+    timeText: SAME_DAY,
+    resultPlace: UBND,
+  },
+  {
+    code: '1.000656',
+    name: 'Đăng ký khai tử',
+    fieldName: 'Hộ tịch',
+    summary: 'Đăng ký khai tử cho người đã mất.',
+    components: [
+      { id: 'to-khai', name: 'Tờ khai đăng ký khai tử', note: null, required: true },
+      {
+        id: 'giay-bao-tu',
+        name: 'Giấy báo tử',
+        note: 'Hoặc giấy tờ thay cho giấy báo tử.',
+        required: true,
+      },
+      CCCD,
+    ],
+    feeText: 'Miễn lệ phí',
+    feeCondition: null,
+    feeInWords: null,
+    feeBasis: 'Luật Hộ tịch năm 2014; Thông tư 85/2019/TT-BTC.',
+    timeText: SAME_DAY,
+    resultPlace: UBND,
+  },
+  {
+    code: '1.000894',
+    name: 'Đăng ký kết hôn',
+    fieldName: 'Hộ tịch',
+    summary: 'Hai bên nam, nữ cùng có mặt để đăng ký kết hôn.',
+    components: [
+      { id: 'to-khai', name: 'Tờ khai đăng ký kết hôn', note: 'Hai bên cùng ký.', required: true },
+      { ...CCCD, name: 'Căn cước của cả hai bên' },
+      {
+        id: 'xac-nhan-hon-nhan',
+        name: 'Giấy xác nhận tình trạng hôn nhân',
+        note: 'Chỉ khi một bên thường trú ở xã khác.',
+        required: false,
+      },
+    ],
+    feeText: 'Miễn lệ phí',
+    feeCondition: null,
+    feeInWords: null,
+    feeBasis: 'Luật Hộ tịch năm 2014; Thông tư 85/2019/TT-BTC.',
+    timeText: 'Trong ngày. Nếu cần xác minh: không quá 5 ngày làm việc.',
+    resultPlace: UBND,
+  },
+  {
+    code: '2.000635',
+    name: 'Cấp bản sao trích lục hộ tịch',
+    fieldName: 'Hộ tịch',
+    summary: 'Cấp bản sao giấy khai sinh, trích lục kết hôn, khai tử từ sổ hộ tịch.',
+    components: [
+      { id: 'to-khai', name: 'Tờ khai cấp bản sao trích lục hộ tịch', note: null, required: true },
+      CCCD,
+    ],
+    feeText: '8.000 đồng/bản',
+    feeCondition: null,
+    feeInWords: 'Tám nghìn đồng một bản',
+    feeBasis: 'Thông tư 281/2016/TT-BTC.',
+    timeText: SAME_DAY,
+    resultPlace: UBND,
+  },
+  {
+    code: '1.004873',
+    name: 'Xác nhận tình trạng hôn nhân',
+    fieldName: 'Hộ tịch',
+    summary: 'Cấp giấy xác nhận Ông/Bà đang độc thân, đã ly hôn hoặc góa.',
+    components: [
+      { id: 'to-khai', name: 'Tờ khai cấp giấy xác nhận tình trạng hôn nhân', note: null, required: true },
+      CCCD,
+      {
+        id: 'ly-hon',
+        name: 'Bản án hoặc quyết định ly hôn',
+        note: 'Chỉ khi Ông/Bà đã ly hôn.',
+        required: false,
+      },
+    ],
+    feeText: BY_PROVINCE,
+    feeCondition: null,
+    feeInWords: null,
+    feeBasis: 'Nghị quyết của Hội đồng nhân dân tỉnh về lệ phí hộ tịch.',
+    timeText: '3 ngày làm việc',
+    resultPlace: UBND,
+  },
+  {
+    code: '2.000815',
+    name: 'Chứng thực bản sao từ bản chính',
+    fieldName: 'Chứng thực',
+    summary: 'Chứng thực bản sao giấy tờ đúng với bản chính.',
+    components: [
+      {
+        id: 'ban-chinh',
+        name: 'Bản chính giấy tờ cần chứng thực',
+        note: 'Giấy tờ còn rõ chữ, không bị rách, không bị tẩy xóa.',
+        required: true,
+      },
+      {
+        id: 'ban-sao',
+        name: 'Bản sao cần chứng thực',
+        note: 'Nếu không mang, cán bộ sẽ chụp từ bản chính.',
+        required: false,
+      },
+    ],
+    feeText: '2.000 đồng/trang; từ trang thứ ba: 1.000 đồng/trang',
+    feeCondition: null,
+    feeInWords: 'Hai nghìn đồng một trang; từ trang thứ ba một nghìn đồng một trang; tối đa hai trăm nghìn đồng một bản',
+    feeBasis: 'Thông tư 226/2016/TT-BTC; tối đa 200.000 đồng/bản.',
+    timeText: SAME_DAY,
+    resultPlace: UBND,
+  },
+  {
+    code: '2.000884',
+    name: 'Chứng thực chữ ký',
+    fieldName: 'Chứng thực',
+    summary: 'Chứng thực chữ ký của Ông/Bà trên giấy tờ, văn bản.',
+    components: [
+      CCCD,
+      {
+        id: 'van-ban',
+        name: 'Giấy tờ, văn bản cần chứng thực chữ ký',
+        note: 'Chưa ký. Ông/Bà ký trước mặt cán bộ.',
+        required: true,
+      },
+    ],
+    feeText: '10.000 đồng/trường hợp',
+    feeCondition: null,
+    feeInWords: 'Mười nghìn đồng một trường hợp',
+    feeBasis: 'Thông tư 226/2016/TT-BTC.',
+    timeText: SAME_DAY,
+    resultPlace: UBND,
+  },
+  {
+    code: '2.000908',
+    name: 'Cấp bản sao từ sổ gốc',
+    fieldName: 'Chứng thực',
+    summary: 'Cấp bản sao giấy tờ từ sổ gốc đang lưu tại xã.',
+    components: [
+      { id: 'to-khai', name: 'Đơn đề nghị cấp bản sao từ sổ gốc', note: null, required: true },
+      CCCD,
+    ],
+    feeText: BY_PROVINCE,
+    feeCondition: null,
+    feeInWords: null,
+    feeBasis: 'Nghị định 23/2015/NĐ-CP.',
+    timeText: SAME_DAY,
+    resultPlace: UBND,
+  },
+  {
+    code: '1.004859',
+    name: 'Thay đổi, cải chính hộ tịch',
+    fieldName: 'Hộ tịch',
+    summary: 'Sửa họ, chữ đệm, tên hoặc thông tin sai trong giấy tờ hộ tịch.',
+    components: [
+      { id: 'to-khai', name: 'Tờ khai thay đổi, cải chính hộ tịch', note: null, required: true },
+      {
+        id: 'giay-to-lien-quan',
+        name: 'Giấy tờ chứng minh thông tin đúng',
+        note: 'Ví dụ: học bạ, giấy khai sinh cũ.',
+        required: true,
+      },
+      CCCD,
+    ],
+    feeText: BY_PROVINCE,
+    feeCondition: null,
+    feeInWords: null,
+    feeBasis: 'Nghị quyết của Hội đồng nhân dân tỉnh về lệ phí hộ tịch.',
+    timeText: '3 ngày làm việc',
+    resultPlace: UBND,
+  },
+  {
+    code: '1.004222',
+    name: 'Đăng ký thường trú',
+    fieldName: 'Cư trú',
+    summary: 'Đăng ký nơi thường trú mới của Ông/Bà.',
+    components: [
+      { id: 'ct01', name: 'Tờ khai thay đổi thông tin cư trú (mẫu CT01)', note: null, required: true },
+      {
+        id: 'cho-o',
+        name: 'Giấy tờ chứng minh chỗ ở hợp pháp',
+        note: 'Ví dụ: sổ đỏ, hợp đồng thuê nhà.',
+        required: true,
+      },
+      CCCD,
+    ],
+    feeText: '20.000 đồng',
+    feeCondition: null,
+    feeInWords: 'Hai mươi nghìn đồng',
+    feeBasis: 'Thông tư 75/2022/TT-BTC.',
+    timeText: '7 ngày làm việc',
+    resultPlace: 'Công an xã',
+  },
+];
+
+export function mockCatalog(): CatalogView {
+  const byCode = new Map(MOCK_PROCEDURES.map((p) => [p.code, p]));
+  return {
+    fields: MOCK_FIELDS.map((f) => ({
+      code: f.code,
+      name: f.name,
+      procedures: f.procedures.map((code) => {
+        const p = byCode.get(code);
+        if (!p) throw new Error(`mock catalogue: no procedure ${code}`);
+        return { code: p.code, name: p.name, feeText: p.feeText, timeText: p.timeText };
+      }),
+    })),
+  };
+}

@@ -1,0 +1,43 @@
+// Browser preview only (`?mock=1` and no Tauri): answers the kiosk's commands from sample data.
+// Loaded with a dynamic import so none of this is in the main bundle.
+
+import { mockIPC } from '@tauri-apps/api/mocks';
+import type { CommandError, HelpCall, KioskInfo } from '../lib/bindings';
+import { MOCK_PROCEDURES, mockCatalog } from './catalog';
+
+export type MockOptions = { helpFails?: boolean; delayMs?: number };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function installMock(opts: MockOptions = {}): void {
+  const delay = opts.delayMs ?? 250;
+  let helpCalls = 0;
+  mockIPC(async (cmd, payload) => {
+    await sleep(delay);
+    const args = (payload ?? {}) as Record<string, unknown>;
+    switch (cmd) {
+      case 'kiosk_info':
+        return { kioskId: 'mock-01', backendUrl: 'mock://', embedded: true, version: '0.0.0-mock' } satisfies KioskInfo;
+      case 'list_procedures':
+        return mockCatalog();
+      case 'get_procedure': {
+        const p = MOCK_PROCEDURES.find((x) => x.code === args['code']);
+        if (!p) throw { code: 'not_found', detail: 'mock: no such procedure' } satisfies CommandError;
+        return p;
+      }
+      case 'call_helper': {
+        if (opts.helpFails) {
+          throw { code: 'backend_unreachable', detail: 'mock: help fails' } satisfies CommandError;
+        }
+        helpCalls += 1;
+        console.info('mock call_helper', args);
+        return {
+          requestId: `mock-help-${helpCalls}`,
+          createdAt: new Date().toISOString(),
+        } satisfies HelpCall;
+      }
+      default:
+        throw { code: 'backend_error', detail: `mock: unknown command ${cmd}` } satisfies CommandError;
+    }
+  });
+}
