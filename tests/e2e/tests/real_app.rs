@@ -1,0 +1,142 @@
+//! The real kiosk app under Xvfb through tauri-driver and WebKitWebDriver,
+//! against a real backend on a socket: open the kiosk, pick a procedure, read
+//! its fee from the screen, call a helper and find the request on the server.
+//! Screenshots of each screen go to artifacts/screenshots/.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, ensure};
+use motcua_e2e::{App, artifacts_dir, kiosk_binary};
+
+async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
+    let bin = kiosk_binary()?;
+    let server_dir = tempfile::tempdir()?;
+    let server = motcua_server::start(
+        &motcua_server::Config {
+            data_dir: server_dir.path().to_path_buf(),
+            catalog: None,
+        },
+        "127.0.0.1:0".parse()?,
+    )
+    .await?;
+    let kiosk_dir = tempfile::tempdir()?;
+    let kiosk_id = format!("e2e-{label}");
+    let args: Vec<String> = vec![
+        "--backend".into(),
+        server.url(),
+        "--data".into(),
+        kiosk_dir.path().display().to_string(),
+        "--kiosk-id".into(),
+        kiosk_id.clone(),
+    ];
+    let shots = artifacts_dir().join("screenshots");
+    let app = App::launch(&bin, &args, width, height).await?;
+
+    eprintln!("[{label}] session open");
+    // Welcome: large print from the first screen, window filling the screen.
+    app.wait_for("[data-testid=start]").await?;
+    let size = app.eval("return [window.innerWidth, window.innerHeight]").await?;
+    ensure!(
+        size == serde_json::json!([width, height]),
+        "window is {size}, screen is {width}x{height}"
+    );
+    let body_px = app
+        .eval("return parseFloat(getComputedStyle(document.body).fontSize)")
+        .await?
+        .as_f64()
+        .unwrap_or(0.0);
+    ensure!(body_px >= 32.0, "body text is {body_px}px, below 32px");
+    let lang = app.eval("return document.documentElement.lang").await?;
+    ensure!(lang == "vi", "page language is {lang}");
+    app.screenshot(&shots.join(format!("{label}-1-welcome.png"))).await?;
+
+    eprintln!("[{label}] welcome checked");
+    // The procedure list comes from the backend's catalog.
+    app.click("[data-testid=start]").await?;
+    let card = "[data-testid=\"procedure-card-2.000635\"]";
+    let card_text = app.wait_for(card).await?.text().await?;
+    ensure!(
+        card_text.contains("Cấp bản sao trích lục hộ tịch"),
+        "card reads {card_text:?}"
+    );
+    app.screenshot(&shots.join(format!("{label}-2-list.png"))).await?;
+
+    eprintln!("[{label}] list shown");
+    // What to bring, the fee and the time.
+    app.click(card).await?;
+    let fee = app.wait_for("[data-testid=fee-text]").await?.text().await?;
+    ensure!(fee == "8.000 đồng mỗi bản", "fee on screen is {fee:?}");
+    let page = app.wait_for("main, body").await?.text().await?;
+    for expected in ["Tờ khai cấp bản sao trích lục hộ tịch", "Tám nghìn đồng", "Thông tư 281/2016/TT-BTC"] {
+        ensure!(page.contains(expected), "detail screen lacks {expected:?}");
+    }
+    app.screenshot(&shots.join(format!("{label}-3-detail.png"))).await?;
+
+    eprintln!("[{label}] fee read: {fee}");
+    // One tap calls a helper; the request reaches the server.
+    app.click("[data-testid=help-button]").await?;
+    let dialog = app.wait_for("[data-testid=help-dialog][open]").await?;
+    let client = motcua_core::client::ApiClient::new(&server.url())?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let found = loop {
+        let list = client.help_requests().await?;
+        if let Some(r) = list.items.into_iter().find(|r| r.kiosk_id == kiosk_id) {
+            break r;
+        }
+        if Instant::now() > deadline {
+            let said = dialog.text().await.unwrap_or_default();
+            anyhow::bail!("no help request from {kiosk_id} reached the server; dialog says {said:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    ensure!(found.procedure_code.as_deref() == Some("2.000635"), "{found:?}");
+    ensure!(found.step == "detail", "{found:?}");
+    app.wait_for("[data-testid=help-dialog-ok]").await?;
+    let said = dialog.text().await?;
+    ensure!(said.contains("Cán bộ đang đến"), "dialog says {said:?}");
+    app.screenshot(&shots.join(format!("{label}-4-help.png"))).await?;
+    app.click("[data-testid=help-dialog-ok]").await?;
+
+    eprintln!("[{label}] help request reached the server");
+    // A second kiosk process on the same data folder refuses to start.
+    let mut second = Command::new(&bin)
+        .args(&args)
+        .env("DISPLAY", app.display.name())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("starting a second instance")?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = second.try_wait()? {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = second.kill();
+            anyhow::bail!("a second kiosk instance kept running");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    ensure!(!status.success(), "the second instance exited with success");
+    let mut err = String::new();
+    if let Some(mut e) = second.stderr.take() {
+        use std::io::Read;
+        e.read_to_string(&mut err)?;
+    }
+    ensure!(err.contains("already running"), "second instance said {err:?}");
+
+    app.close().await?;
+    server.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn landscape_1920x1080() -> anyhow::Result<()> {
+    journey(1920, 1080, "landscape-1920x1080").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn portrait_1080x1920() -> anyhow::Result<()> {
+    journey(1080, 1920, "portrait-1080x1920").await
+}
