@@ -41,12 +41,10 @@ impl Kiosk {
                     data_dir: data_dir.join("backend"),
                     catalog: None,
                 };
-                let running = motcua_server::start(
-                    &config,
-                    SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-                )
-                .await
-                .context("starting the embedded backend")?;
+                let running =
+                    motcua_server::start(&config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+                        .await
+                        .context("starting the embedded backend")?;
                 let client = ApiClient::new(&running.url())?;
                 tracing::info!(backend = client.base_url(), "embedded backend started");
                 Ok(Self {

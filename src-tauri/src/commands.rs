@@ -38,7 +38,10 @@ pub async fn get_procedure(
     let catalog = kiosk.client.catalog().await?;
     let procedure = motcua_core::catalog::find(&catalog, &code).ok_or_else(|| CommandError {
         code: ErrorCode::NotFound,
-        detail: format!("no procedure {:?} in the catalog", code.chars().take(20).collect::<String>()),
+        detail: format!(
+            "no procedure {:?} in the catalog",
+            code.chars().take(20).collect::<String>()
+        ),
     })?;
     let field_name = catalog
         .fields

@@ -74,8 +74,9 @@ impl Options {
 pub fn default_data_dir() -> anyhow::Result<PathBuf> {
     let base = match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
         Some(d) => PathBuf::from(d),
-        None => PathBuf::from(std::env::var_os("HOME").context("HOME is not set")?)
-            .join(".local/share"),
+        None => {
+            PathBuf::from(std::env::var_os("HOME").context("HOME is not set")?).join(".local/share")
+        }
     };
     Ok(base.join("vn.motcua.kiosk"))
 }

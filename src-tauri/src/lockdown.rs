@@ -29,7 +29,10 @@ pub fn plugin<R: Runtime>() -> TauriPlugin<R> {
 /// Places the window over the whole monitor and makes it fullscreen. Under a
 /// bare X server (no window manager) `fullscreen` alone does not resize it.
 pub fn fill_screen<R: Runtime>(window: &WebviewWindow<R>) {
-    if let Ok(Some(monitor)) = window.current_monitor().or_else(|_| window.primary_monitor()) {
+    if let Ok(Some(monitor)) = window
+        .current_monitor()
+        .or_else(|_| window.primary_monitor())
+    {
         let _ = window.set_position(*monitor.position());
         let _ = window.set_size(*monitor.size());
     }

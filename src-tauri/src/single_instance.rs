@@ -55,7 +55,10 @@ mod tests {
         let first = acquire(dir.path());
         assert!(first.is_ok(), "{first:?}");
         let second = acquire(dir.path());
-        assert!(matches!(second, Err(InstanceError::AlreadyRunning(_))), "{second:?}");
+        assert!(
+            matches!(second, Err(InstanceError::AlreadyRunning(_))),
+            "{second:?}"
+        );
         drop(first);
         assert!(acquire(dir.path()).is_ok());
     }

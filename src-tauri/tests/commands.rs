@@ -5,7 +5,9 @@ use motcua_kiosk::{Kiosk, Options};
 use serde_json::{Value, json};
 use tauri::Manager;
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
 use tauri::webview::InvokeRequest;
 
 struct Harness {
@@ -74,18 +76,22 @@ fn embedded_backend_serves_the_catalog_through_the_commands() {
         .sum();
     assert_eq!(procedures, 10);
 
-    let p = invoke(&h, "get_procedure", json!({"code": "2.000635"}))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let p =
+        invoke(&h, "get_procedure", json!({"code": "2.000635"})).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(p["name"], "Cấp bản sao trích lục hộ tịch");
     assert_eq!(p["feeText"], "8.000 đồng mỗi bản");
     assert_eq!(p["feeInWords"], "Tám nghìn đồng mỗi bản");
     assert_eq!(p["fieldName"], "Hộ tịch");
 
-    let free = invoke(&h, "get_procedure", json!({"code": "1.001193"}))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let free =
+        invoke(&h, "get_procedure", json!({"code": "1.001193"})).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(free["feeText"], "Miễn phí");
     assert_eq!(free["feeInWords"], Value::Null);
-    assert!(free["feeCondition"].as_str().is_some_and(|c| c.contains("đúng hạn")));
+    assert!(
+        free["feeCondition"]
+            .as_str()
+            .is_some_and(|c| c.contains("đúng hạn"))
+    );
 }
 
 #[test]
@@ -124,9 +130,13 @@ fn call_helper_records_the_request_on_the_backend() {
 #[test]
 fn refused_help_call_is_an_invalid_request_error() {
     let h = harness(Options::default());
-    let err = invoke(&h, "call_helper", json!({"step": "", "procedureCode": null}))
-        .err()
-        .unwrap_or_else(|| panic!("empty step accepted"));
+    let err = invoke(
+        &h,
+        "call_helper",
+        json!({"step": "", "procedureCode": null}),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("empty step accepted"));
     assert_eq!(err["code"], "invalid_request", "{err}");
 }
 

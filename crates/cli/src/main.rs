@@ -7,7 +7,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "motcua", version, about = "Một Cửa Kiosk: backend server and staff tools")]
+#[command(
+    name = "motcua",
+    version,
+    about = "Một Cửa Kiosk: backend server and staff tools"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -93,7 +97,10 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Openapi => {
-            println!("{}", serde_json::to_string_pretty(&motcua_protocol::openapi())?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&motcua_protocol::openapi())?
+            );
             Ok(())
         }
     }

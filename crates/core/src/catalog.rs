@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use motcua_protocol::{Catalog, FeeRule, ProcessingTime, Procedure};
+use motcua_protocol::{Catalog, FeeRule, Procedure, ProcessingTime};
 
 use crate::text;
 
@@ -97,7 +97,8 @@ pub fn is_procedure_code(s: &str) -> bool {
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 40
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn is_hh_mm(s: &str) -> bool {
@@ -115,7 +116,10 @@ pub fn validate(c: &Catalog) -> Vec<String> {
     let mut fields = HashSet::new();
     for f in &c.fields {
         if !is_slug(&f.code) {
-            problems.push(format!("field code {:?} must be lowercase ASCII with dashes", f.code));
+            problems.push(format!(
+                "field code {:?} must be lowercase ASCII with dashes",
+                f.code
+            ));
         }
         if f.name.is_empty() {
             problems.push(format!("field {:?} has no name", f.code));
@@ -155,7 +159,10 @@ pub fn validate(c: &Catalog) -> Vec<String> {
         let mut ids = HashSet::new();
         for comp in &p.components {
             if !is_slug(&comp.id) {
-                problems.push(format!("{at}: component id {:?} must be lowercase ASCII with dashes", comp.id));
+                problems.push(format!(
+                    "{at}: component id {:?} must be lowercase ASCII with dashes",
+                    comp.id
+                ));
             }
             if !ids.insert(comp.id.as_str()) {
                 problems.push(format!("{at}: component id {:?} appears twice", comp.id));
@@ -175,7 +182,9 @@ pub fn validate(c: &Catalog) -> Vec<String> {
         }
         match p.fee {
             FeeRule::Flat { amount } | FeeRule::PerCopy { amount } if amount == 0 => {
-                problems.push(format!("{at}: a zero fee must be written as kind = \"free\""));
+                problems.push(format!(
+                    "{at}: a zero fee must be written as kind = \"free\""
+                ));
             }
             FeeRule::PerPage {
                 first_price,
@@ -210,7 +219,10 @@ pub fn fee_text(rule: &FeeRule) -> String {
                 text::money(u64::from(*rest_price)),
             );
             if let Some(max) = max_per_copy {
-                s.push_str(&format!("; tối đa {} mỗi bản", text::money(u64::from(*max))));
+                s.push_str(&format!(
+                    "; tối đa {} mỗi bản",
+                    text::money(u64::from(*max))
+                ));
             }
             s
         }
@@ -308,9 +320,21 @@ mod tests {
     #[test]
     fn invalid_catalogs_are_refused_with_every_problem_named() {
         let cases: &[(&str, &str, &str)] = &[
-            ("code = \"1.001193\"", "code = \"1001193\"", "code must look like"),
-            ("field = \"ho-tich\"", "field = \"khong-co\"", "unknown field"),
-            ("kind = \"working_days\", days = 3", "kind = \"working_days\", days = 0", "working days must be"),
+            (
+                "code = \"1.001193\"",
+                "code = \"1001193\"",
+                "code must look like",
+            ),
+            (
+                "field = \"ho-tich\"",
+                "field = \"khong-co\"",
+                "unknown field",
+            ),
+            (
+                "kind = \"working_days\", days = 3",
+                "kind = \"working_days\", days = 0",
+                "working days must be",
+            ),
             ("cutoff = \"15:00\"", "cutoff = \"25:00\"", "must be HH:MM"),
             ("amount = 8000", "amount = 0", "zero fee"),
         ];
@@ -353,7 +377,10 @@ mod tests {
             fee_text(&per_page),
             "2.000 đồng mỗi trang; từ trang thứ 3 trở đi: 1.000 đồng mỗi trang; tối đa 200.000 đồng mỗi bản"
         );
-        assert_eq!(fee_in_words(&per_page).as_deref(), Some("Hai nghìn đồng mỗi trang"));
+        assert_eq!(
+            fee_in_words(&per_page).as_deref(),
+            Some("Hai nghìn đồng mỗi trang")
+        );
         assert_eq!(fee_text(&FeeRule::Free { condition: None }), "Miễn phí");
         assert_eq!(fee_in_words(&FeeRule::Free { condition: None }), None);
         assert_eq!(fee_text(&FeeRule::Flat { amount: 15_000 }), "15.000 đồng");
@@ -361,10 +388,12 @@ mod tests {
             processing_text(&ProcessingTime::WorkingDays { days: 3 }),
             "3 ngày làm việc"
         );
-        assert!(processing_text(&ProcessingTime::SameDay {
-            cutoff: Some("15:00".into())
-        })
-        .contains("sau 15:00"));
+        assert!(
+            processing_text(&ProcessingTime::SameDay {
+                cutoff: Some("15:00".into())
+            })
+            .contains("sau 15:00")
+        );
     }
 
     #[test]

@@ -130,11 +130,23 @@ mod tests {
 
     #[test]
     fn refuses_urls_that_are_not_http() {
-        for bad in ["", "ftp://x.y", "127.0.0.1:80", "http://", "javascript:alert(1)"] {
-            assert!(matches!(ApiClient::new(bad), Err(ClientError::BadUrl(_))), "{bad}");
+        for bad in [
+            "",
+            "ftp://x.y",
+            "127.0.0.1:80",
+            "http://",
+            "javascript:alert(1)",
+        ] {
+            assert!(
+                matches!(ApiClient::new(bad), Err(ClientError::BadUrl(_))),
+                "{bad}"
+            );
         }
         let ok = ApiClient::new("http://127.0.0.1:8080/");
-        assert_eq!(ok.map(|c| c.base_url().to_owned()).ok().as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(
+            ok.map(|c| c.base_url().to_owned()).ok().as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
     }
 
     #[tokio::test]
@@ -145,7 +157,9 @@ mod tests {
             .map(|a| a.port())
             .unwrap_or(9);
         let c = ApiClient::new(&format!("http://127.0.0.1:{port}"));
-        let Ok(c) = c else { panic!("valid URL refused") };
+        let Ok(c) = c else {
+            panic!("valid URL refused")
+        };
         let got = c.catalog().await;
         assert!(matches!(got, Err(ClientError::Unreachable(_))), "{got:?}");
         let bad = c.procedure("../../etc/passwd").await;

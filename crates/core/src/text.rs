@@ -18,7 +18,7 @@ pub fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -40,7 +40,11 @@ const SCALES: [&str; 7] = ["", "nghìn", "triệu", "tỷ", "nghìn tỷ", "tri�
 /// leading one, where hundreds and "linh" are always spoken
 /// (1.005.000 → "một triệu không trăm linh năm nghìn").
 fn read_group(n: u64, full: bool, words: &mut Vec<&'static str>) {
-    let (h, t, u) = ((n / 100) as usize, ((n / 10) % 10) as usize, (n % 10) as usize);
+    let (h, t, u) = (
+        (n / 100) as usize,
+        ((n / 10) % 10) as usize,
+        (n % 10) as usize,
+    );
     if h > 0 || full {
         words.push(DIGITS[h]);
         words.push("trăm");

@@ -13,7 +13,7 @@ pub mod help;
 pub mod paths;
 mod problem;
 
-pub use catalog::{Catalog, Component, FeeRule, Field, ProcessingTime, Procedure};
+pub use catalog::{Catalog, Component, FeeRule, Field, Procedure, ProcessingTime};
 pub use help::{HelpRequest, HelpRequestList, HelpStatus, NewHelpRequest};
 pub use problem::{Problem, ProblemCode};
 

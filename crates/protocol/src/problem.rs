@@ -98,7 +98,11 @@ mod tests {
         assert_eq!(v["status"], 404);
         assert_eq!(v["code"], "not_found");
         assert_eq!(v["detail"], "no procedure 9.999999");
-        assert!(v["message"].as_str().is_some_and(|m| m.contains("Không tìm thấy")));
+        assert!(
+            v["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("Không tìm thấy"))
+        );
     }
 
     #[test]

@@ -36,7 +36,10 @@ mod tests {
     #[test]
     fn dimension_limits() {
         assert_eq!(check_dimensions(4000, 3000), Ok(()));
-        assert!(matches!(check_dimensions(0, 3000), Err(LimitError::Empty { .. })));
+        assert!(matches!(
+            check_dimensions(0, 3000),
+            Err(LimitError::Empty { .. })
+        ));
         assert!(matches!(
             check_dimensions(u32::MAX, u32::MAX),
             Err(LimitError::TooLarge { .. })

@@ -148,6 +148,10 @@ async fn not_found(req: Request) -> ApiError {
 async fn method_not_allowed(req: Request) -> ApiError {
     ApiError::new(
         ProblemCode::MethodNotAllowed,
-        format!("method {} not allowed on {}", req.method(), req.uri().path()),
+        format!(
+            "method {} not allowed on {}",
+            req.method(),
+            req.uri().path()
+        ),
     )
 }

@@ -72,12 +72,33 @@ async fn openapi_document_is_openapi_3_and_names_every_route() {
     let t = app().await;
     let (status, _, doc) = call(&t, get("/openapi.json")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")), "{}", doc["openapi"]);
-    for path in ["/healthz", "/v1/catalog", "/v1/procedures/{code}", "/v1/help-requests"] {
-        assert!(doc["paths"][path].is_object(), "{path} missing from the document");
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "{}",
+        doc["openapi"]
+    );
+    for path in [
+        "/healthz",
+        "/v1/catalog",
+        "/v1/procedures/{code}",
+        "/v1/help-requests",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from the document"
+        );
     }
-    for schema in ["Catalog", "Procedure", "FeeRule", "Problem", "NewHelpRequest"] {
-        assert!(doc["components"]["schemas"][schema].is_object(), "{schema} schema missing");
+    for schema in [
+        "Catalog",
+        "Procedure",
+        "FeeRule",
+        "Problem",
+        "NewHelpRequest",
+    ] {
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} schema missing"
+        );
     }
 }
 
@@ -108,7 +129,9 @@ async fn unknown_procedure_and_route_are_problem_documents() {
         assert_eq!(body["code"], code, "{uri}");
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
-    let req = Request::delete("/v1/catalog").body(Body::empty()).unwrap_or_default();
+    let req = Request::delete("/v1/catalog")
+        .body(Body::empty())
+        .unwrap_or_default();
     let (status, _, body) = call(&t, req).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(body["code"], "method_not_allowed");
@@ -145,12 +168,36 @@ async fn bad_help_requests_are_refused_and_change_nothing() {
     let cases: Vec<(String, StatusCode, &str)> = vec![
         ("{".into(), StatusCode::BAD_REQUEST, "invalid_request"),
         ("[]".into(), StatusCode::BAD_REQUEST, "invalid_request"),
-        (r#"{"kiosk_id":"k"}"#.into(), StatusCode::BAD_REQUEST, "invalid_request"),
-        (r#"{"kiosk_id":"","step":"s"}"#.into(), StatusCode::BAD_REQUEST, "invalid_request"),
-        (json!({"kiosk_id": long, "step": "s"}).to_string(), StatusCode::BAD_REQUEST, "invalid_request"),
-        (json!({"kiosk_id": "k\u{7}", "step": "s"}).to_string(), StatusCode::BAD_REQUEST, "invalid_request"),
-        (json!({"kiosk_id": "k", "step": "s", "extra": 1}).to_string(), StatusCode::BAD_REQUEST, "invalid_request"),
-        (json!({"kiosk_id": "k", "step": "s", "procedure_code": "9.999999"}).to_string(), StatusCode::BAD_REQUEST, "invalid_request"),
+        (
+            r#"{"kiosk_id":"k"}"#.into(),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
+        (
+            r#"{"kiosk_id":"","step":"s"}"#.into(),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
+        (
+            json!({"kiosk_id": long, "step": "s"}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
+        (
+            json!({"kiosk_id": "k\u{7}", "step": "s"}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
+        (
+            json!({"kiosk_id": "k", "step": "s", "extra": 1}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
+        (
+            json!({"kiosk_id": "k", "step": "s", "procedure_code": "9.999999"}).to_string(),
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        ),
         (big, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
     ];
     for (body, want_status, want_code) in cases {
@@ -168,7 +215,11 @@ async fn bad_help_requests_are_refused_and_change_nothing() {
     let (status, _, _) = call(&t, req).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (_, _, list) = call(&t, get("/v1/help-requests")).await;
-    assert_eq!(list["items"].as_array().map(Vec::len), Some(0), "a refusal stored something");
+    assert_eq!(
+        list["items"].as_array().map(Vec::len),
+        Some(0),
+        "a refusal stored something"
+    );
 }
 
 #[tokio::test]
@@ -194,27 +245,38 @@ async fn help_requests_survive_a_restart_of_the_server() {
         catalog: None,
     };
     {
-        let state = AppState::open(&config).await.unwrap_or_else(|e| panic!("{e}"));
+        let state = AppState::open(&config)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let t = TestApp {
             _dir: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
             state,
         };
         let (status, _, _) = call(
             &t,
-            post_json("/v1/help-requests", json!({"kiosk_id": "k", "step": "s"}).to_string()),
+            post_json(
+                "/v1/help-requests",
+                json!({"kiosk_id": "k", "step": "s"}).to_string(),
+            ),
         )
         .await;
         assert_eq!(status, StatusCode::CREATED);
     }
-    let state = AppState::open(&config).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(state.store.open_help_requests().await.map(|v| v.len()).ok(), Some(1));
+    let state = AppState::open(&config)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        state.store.open_help_requests().await.map(|v| v.len()).ok(),
+        Some(1)
+    );
 }
 
 #[tokio::test]
 async fn a_broken_catalog_file_stops_the_server_with_every_problem_named() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let path = dir.path().join("catalog.toml");
-    let broken = motcua_core::catalog::SAMPLE_TOML.replacen("field = \"ho-tich\"", "field = \"nope\"", 1);
+    let broken =
+        motcua_core::catalog::SAMPLE_TOML.replacen("field = \"ho-tich\"", "field = \"nope\"", 1);
     std::fs::write(&path, broken).unwrap_or_else(|e| panic!("{e}"));
     let config = Config {
         data_dir: dir.path().to_path_buf(),
@@ -239,9 +301,15 @@ async fn over_a_real_socket_with_the_kiosk_client() {
         .unwrap_or_else(|e| panic!("start: {e}"));
     let client = motcua_core::client::ApiClient::new(&running.url())
         .unwrap_or_else(|e| panic!("client: {e}"));
-    let health = client.health().await.unwrap_or_else(|e| panic!("health: {e}"));
+    let health = client
+        .health()
+        .await
+        .unwrap_or_else(|e| panic!("health: {e}"));
     assert_eq!(health.procedures, 10);
-    let catalog = client.catalog().await.unwrap_or_else(|e| panic!("catalog: {e}"));
+    let catalog = client
+        .catalog()
+        .await
+        .unwrap_or_else(|e| panic!("catalog: {e}"));
     assert!(catalog.procedures.iter().any(|p| p.code == "1.004222"));
     let created = client
         .create_help_request(&motcua_protocol::NewHelpRequest {
@@ -251,7 +319,10 @@ async fn over_a_real_socket_with_the_kiosk_client() {
         })
         .await
         .unwrap_or_else(|e| panic!("help: {e}"));
-    let list = client.help_requests().await.unwrap_or_else(|e| panic!("list: {e}"));
+    let list = client
+        .help_requests()
+        .await
+        .unwrap_or_else(|e| panic!("list: {e}"));
     assert_eq!(list.items.first().map(|h| &h.id), Some(&created.id));
     // A refusal reaches the client as the server's problem document.
     let refused = client
@@ -268,5 +339,8 @@ async fn over_a_real_socket_with_the_kiosk_client() {
         other => panic!("expected a problem, got {other:?}"),
     }
     running.shutdown().await;
-    assert!(client.health().await.is_err(), "server still answers after shutdown");
+    assert!(
+        client.health().await.is_err(),
+        "server still answers after shutdown"
+    );
 }

@@ -248,7 +248,11 @@ impl App {
 
     /// Runs `script` (a function body returning a value) in the page.
     pub async fn eval(&self, script: &str) -> anyhow::Result<serde_json::Value> {
-        step(&format!("running {script}"), self.client.execute(script, vec![])).await
+        step(
+            &format!("running {script}"),
+            self.client.execute(script, vec![]),
+        )
+        .await
     }
 
     pub async fn close(self) -> anyhow::Result<()> {

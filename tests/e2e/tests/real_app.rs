@@ -36,7 +36,9 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     eprintln!("[{label}] session open");
     // Welcome: large print from the first screen, window filling the screen.
     app.wait_for("[data-testid=start]").await?;
-    let size = app.eval("return [window.innerWidth, window.innerHeight]").await?;
+    let size = app
+        .eval("return [window.innerWidth, window.innerHeight]")
+        .await?;
     ensure!(
         size == serde_json::json!([width, height]),
         "window is {size}, screen is {width}x{height}"
@@ -49,7 +51,8 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     ensure!(body_px >= 32.0, "body text is {body_px}px, below 32px");
     let lang = app.eval("return document.documentElement.lang").await?;
     ensure!(lang == "vi", "page language is {lang}");
-    app.screenshot(&shots.join(format!("{label}-1-welcome.png"))).await?;
+    app.screenshot(&shots.join(format!("{label}-1-welcome.png")))
+        .await?;
 
     eprintln!("[{label}] welcome checked");
     // The procedure list comes from the backend's catalog.
@@ -60,7 +63,8 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
         card_text.contains("Cấp bản sao trích lục hộ tịch"),
         "card reads {card_text:?}"
     );
-    app.screenshot(&shots.join(format!("{label}-2-list.png"))).await?;
+    app.screenshot(&shots.join(format!("{label}-2-list.png")))
+        .await?;
 
     eprintln!("[{label}] list shown");
     // What to bring, the fee and the time.
@@ -68,10 +72,15 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     let fee = app.wait_for("[data-testid=fee-text]").await?.text().await?;
     ensure!(fee == "8.000 đồng mỗi bản", "fee on screen is {fee:?}");
     let page = app.wait_for("main, body").await?.text().await?;
-    for expected in ["Tờ khai cấp bản sao trích lục hộ tịch", "Tám nghìn đồng", "Thông tư 281/2016/TT-BTC"] {
+    for expected in [
+        "Tờ khai cấp bản sao trích lục hộ tịch",
+        "Tám nghìn đồng",
+        "Thông tư 281/2016/TT-BTC",
+    ] {
         ensure!(page.contains(expected), "detail screen lacks {expected:?}");
     }
-    app.screenshot(&shots.join(format!("{label}-3-detail.png"))).await?;
+    app.screenshot(&shots.join(format!("{label}-3-detail.png")))
+        .await?;
 
     eprintln!("[{label}] fee read: {fee}");
     // One tap calls a helper; the request reaches the server.
@@ -86,16 +95,22 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
         }
         if Instant::now() > deadline {
             let said = dialog.text().await.unwrap_or_default();
-            anyhow::bail!("no help request from {kiosk_id} reached the server; dialog says {said:?}");
+            anyhow::bail!(
+                "no help request from {kiosk_id} reached the server; dialog says {said:?}"
+            );
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    ensure!(found.procedure_code.as_deref() == Some("2.000635"), "{found:?}");
+    ensure!(
+        found.procedure_code.as_deref() == Some("2.000635"),
+        "{found:?}"
+    );
     ensure!(found.step == "detail", "{found:?}");
     app.wait_for("[data-testid=help-dialog-ok]").await?;
     let said = dialog.text().await?;
     ensure!(said.contains("Cán bộ đang đến"), "dialog says {said:?}");
-    app.screenshot(&shots.join(format!("{label}-4-help.png"))).await?;
+    app.screenshot(&shots.join(format!("{label}-4-help.png")))
+        .await?;
     app.click("[data-testid=help-dialog-ok]").await?;
 
     eprintln!("[{label}] help request reached the server");
@@ -124,7 +139,10 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
         use std::io::Read;
         e.read_to_string(&mut err)?;
     }
-    ensure!(err.contains("already running"), "second instance said {err:?}");
+    ensure!(
+        err.contains("already running"),
+        "second instance said {err:?}"
+    );
 
     app.close().await?;
     server.shutdown().await;

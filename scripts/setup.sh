@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs everything the kiosk needs to build, run and be tested on Debian 12
+# (with Rust and Node already there): apt packages, the UI's npm packages,
+# tauri-driver, and a Python venv with the OpenAPI validator.
+# Idempotent: what is already there is not installed again.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+APT_PACKAGES=(
+  # Tauri / WebKitGTK
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
+  libssl-dev pkg-config build-essential
+  # The real app under a virtual display, driven through WebDriver
+  xvfb xauth webkit2gtk-driver
+  # Screenshots of the X framebuffer
+  imagemagick
+  # Python venv for the OpenAPI validator
+  python3-venv
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "== apt: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+command -v cargo >/dev/null || { echo "cargo is missing: install Rust (rustup) first" >&2; exit 1; }
+command -v npm >/dev/null || { echo "npm is missing: install Node.js 20+ first" >&2; exit 1; }
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+if ! command -v tauri-driver >/dev/null; then
+  echo "== cargo: installing tauri-driver"
+  cargo install tauri-driver --locked --version '^2'
+fi
+
+echo "== npm: ui dependencies"
+(cd "$ROOT/ui" && npm ci --no-audit --no-fund --loglevel=error)
+
+VENV="$TARGET/pyenv"
+if [ ! -x "$VENV/bin/openapi-spec-validator" ]; then
+  echo "== pip: openapi-spec-validator"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q openapi-spec-validator
+fi

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, the UI's checks and unit tests, every
+# crate's tests (server against real SQLite, Tauri mock runtime, bindings
+# freshness), the standalone server's OpenAPI document through a validator,
+# and the real app end to end under Xvfb. Installs what it needs first.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+START=$(date +%s)
+stage() { echo; echo "== $* ($(( $(date +%s) - START ))s)"; }
+
+stage "setup"
+scripts/setup.sh
+
+stage "rustfmt"
+cargo fmt --all -- --check
+
+stage "ui: svelte-check, unit tests, build"
+(cd ui && npm run --silent check && npm test --silent && npm run --silent build)
+
+stage "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+stage "cargo test (all crates)"
+cargo test --workspace --exclude motcua-e2e --locked
+
+stage "build the kiosk and the CLI"
+cargo build --locked -p motcua-kiosk -p motcua-cli
+
+stage "motcua server: /healthz and a valid OpenAPI 3 document"
+DATA=$(mktemp -d)
+LOG="$DATA/server.log"
+"$CARGO_TARGET_DIR/debug/motcua" server --data "$DATA" --listen 127.0.0.1:0 >"$LOG" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
+URL=""
+for _ in $(seq 200); do
+  URL=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$LOG")
+  [ -n "$URL" ] && break
+  kill -0 $SERVER 2>/dev/null || { cat "$LOG"; exit 1; }
+  sleep 0.05
+done
+[ -n "$URL" ] || { echo "server did not start"; cat "$LOG"; exit 1; }
+python3 - "$URL" "$DATA/openapi.json" <<'PY'
+import json, sys, urllib.request
+url, out = sys.argv[1], sys.argv[2]
+health = json.load(urllib.request.urlopen(url + "/healthz"))
+assert health["status"] == "ok" and health["procedures"] >= 10, health
+doc = urllib.request.urlopen(url + "/openapi.json").read()
+open(out, "wb").write(doc)
+print("healthz:", health)
+PY
+"$CARGO_TARGET_DIR/pyenv/bin/openapi-spec-validator" "$DATA/openapi.json"
+kill $SERVER; wait $SERVER 2>/dev/null || true
+
+stage "real app end to end (Xvfb, tauri-driver, WebKitWebDriver)"
+MOTCUA_KIOSK_BIN="$CARGO_TARGET_DIR/debug/motcua-kiosk" \
+  cargo test --locked -p motcua-e2e -- --test-threads=1
+
+stage "all tests passed; screenshots in artifacts/screenshots"
