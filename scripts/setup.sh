@@ -17,6 +17,8 @@ APT_PACKAGES=(
   imagemagick
   # Python venv for the OpenAPI validator
   python3-venv
+  # The voice behind "Nghe"
+  espeak-ng
 )
 
 SUDO=""

@@ -6,6 +6,8 @@ fn main() {
         "list_procedures",
         "get_procedure",
         "call_helper",
+        "speak",
+        "stop_speaking",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

@@ -14,6 +14,8 @@ pub const DEFAULT_KIOSK_ID: &str = "kiosk-1";
 pub struct Kiosk {
     pub client: ApiClient,
     pub kiosk_id: String,
+    /// Seconds without a touch before the idle countdown.
+    pub idle_seconds: u32,
     /// The embedded server, when this kiosk runs its own backend. Held so it
     /// lives as long as the app.
     embedded: Option<motcua_server::Running>,
@@ -26,6 +28,7 @@ impl Kiosk {
             .kiosk_id
             .clone()
             .unwrap_or_else(|| DEFAULT_KIOSK_ID.to_owned());
+        let idle_seconds = options.idle_seconds.unwrap_or(crate::DEFAULT_IDLE_SECONDS);
         match &options.backend {
             Some(url) => {
                 let client = ApiClient::new(url).with_context(|| "the configured backend URL")?;
@@ -33,6 +36,7 @@ impl Kiosk {
                 Ok(Self {
                     client,
                     kiosk_id,
+                    idle_seconds,
                     embedded: None,
                 })
             }
@@ -50,6 +54,7 @@ impl Kiosk {
                 Ok(Self {
                     client,
                     kiosk_id,
+                    idle_seconds,
                     embedded: Some(running),
                 })
             }

@@ -7,6 +7,7 @@ use tauri::State;
 
 use crate::Kiosk;
 use crate::ipc::{CatalogView, CommandError, ErrorCode, HelpCall, KioskInfo, ProcedureView};
+use crate::speech::{Speech, SpeechError, SpeechSettings};
 
 /// Who this kiosk is and which backend it uses.
 #[tauri::command]
@@ -17,6 +18,8 @@ pub fn kiosk_info(kiosk: State<'_, Kiosk>) -> KioskInfo {
         backend_url: kiosk.client.base_url().to_owned(),
         embedded: kiosk.is_embedded(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
+        idle_seconds: kiosk.idle_seconds,
+        countdown_seconds: crate::COUNTDOWN_SECONDS,
     }
 }
 
@@ -73,4 +76,32 @@ pub async fn call_helper(
         request_id: created.id,
         created_at: created.created_at,
     })
+}
+
+/// Says `text` aloud in Vietnamese, cutting whatever was being said.
+#[tauri::command]
+#[specta::specta]
+pub fn speak(
+    speech: State<'_, Speech>,
+    text: String,
+    settings: SpeechSettings,
+) -> Result<(), CommandError> {
+    speech.speak(&text, settings).map_err(|e| {
+        let code = match e {
+            SpeechError::Empty => ErrorCode::InvalidRequest,
+            SpeechError::Spawn { .. } | SpeechError::Failed { .. } => ErrorCode::SpeechUnavailable,
+        };
+        tracing::warn!(error = %e, "speech failed");
+        CommandError {
+            code,
+            detail: e.to_string(),
+        }
+    })
+}
+
+/// Stops speaking now.
+#[tauri::command]
+#[specta::specta]
+pub fn stop_speaking(speech: State<'_, Speech>) {
+    speech.stop();
 }

@@ -14,6 +14,10 @@ pub struct KioskInfo {
     pub backend_url: String,
     pub embedded: bool,
     pub version: String,
+    /// Seconds without a touch before the "are you still there?" countdown.
+    pub idle_seconds: u32,
+    /// Length of that countdown, at least 30 seconds.
+    pub countdown_seconds: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -94,6 +98,8 @@ pub enum ErrorCode {
     InvalidRequest,
     /// The backend failed.
     BackendError,
+    /// The voice (espeak-ng) cannot be started.
+    SpeechUnavailable,
 }
 
 impl From<ClientError> for CommandError {

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod ipc;
 mod lockdown;
 pub mod single_instance;
+pub mod speech;
 
 use std::path::PathBuf;
 
@@ -27,20 +28,45 @@ pub struct Options {
     pub data_dir: Option<PathBuf>,
     /// This kiosk's id as the backend knows it.
     pub kiosk_id: Option<String>,
+    /// Seconds without a touch before the "are you still there?" countdown.
+    pub idle_seconds: Option<u32>,
 }
 
-const USAGE: &str = "usage: motcua-kiosk [--backend URL] [--data DIR] [--kiosk-id ID]\n\
-    environment: MOTCUA_BACKEND_URL, MOTCUA_DATA_DIR, MOTCUA_KIOSK_ID";
+/// Default idle time before the countdown (2 minutes).
+pub const DEFAULT_IDLE_SECONDS: u32 = 120;
+/// The countdown before a session is wiped; never shorter (WCAG 2.2.1: warn, let them extend).
+pub const COUNTDOWN_SECONDS: u32 = 30;
+/// Shortest idle time a center may configure.
+pub const MIN_IDLE_SECONDS: u32 = 5;
+
+fn parse_idle(v: &str) -> anyhow::Result<u32> {
+    let n: u32 = v
+        .trim()
+        .parse()
+        .with_context(|| format!("idle seconds {v:?} is not a whole number"))?;
+    anyhow::ensure!(
+        (MIN_IDLE_SECONDS..=3600).contains(&n),
+        "idle seconds must be {MIN_IDLE_SECONDS} to 3600, not {n}"
+    );
+    Ok(n)
+}
+
+const USAGE: &str = "usage: motcua-kiosk [--backend URL] [--data DIR] [--kiosk-id ID] [--idle-seconds N]\n\
+    environment: MOTCUA_BACKEND_URL, MOTCUA_DATA_DIR, MOTCUA_KIOSK_ID, MOTCUA_IDLE_SECONDS";
 
 impl Options {
-    /// Reads `--backend URL`, `--data DIR`, `--kiosk-id ID`, falling back to
-    /// `MOTCUA_BACKEND_URL`, `MOTCUA_DATA_DIR`, `MOTCUA_KIOSK_ID`.
+    /// Reads `--backend URL`, `--data DIR`, `--kiosk-id ID`, `--idle-seconds N`,
+    /// falling back to `MOTCUA_BACKEND_URL`, `MOTCUA_DATA_DIR`, `MOTCUA_KIOSK_ID`,
+    /// `MOTCUA_IDLE_SECONDS`.
     pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Self> {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         let mut o = Options {
             backend: env("MOTCUA_BACKEND_URL"),
             data_dir: env("MOTCUA_DATA_DIR").map(PathBuf::from),
             kiosk_id: env("MOTCUA_KIOSK_ID"),
+            idle_seconds: env("MOTCUA_IDLE_SECONDS")
+                .map(|v| parse_idle(&v))
+                .transpose()?,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -58,6 +84,7 @@ impl Options {
                 "--backend" => o.backend = Some(value()?),
                 "--data" => o.data_dir = Some(PathBuf::from(value()?)),
                 "--kiosk-id" => o.kiosk_id = Some(value()?),
+                "--idle-seconds" => o.idle_seconds = Some(parse_idle(&value()?)?),
                 "-h" | "--help" => {
                     println!("{USAGE}");
                     std::process::exit(0);
@@ -88,6 +115,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::list_procedures,
         commands::get_procedure,
         commands::call_helper,
+        commands::speak,
+        commands::stop_speaking,
     ])
 }
 
@@ -127,6 +156,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         .plugin(lockdown::plugin())
         .invoke_handler(specta.invoke_handler())
         .manage(kiosk)
+        .manage(speech::Speech::default())
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 lockdown::fill_screen(&window);
@@ -135,4 +165,43 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         })
         .run(tauri::generate_context!())
         .context("running the kiosk window")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> anyhow::Result<Options> {
+        Options::parse(args.iter().map(|s| (*s).to_owned()))
+    }
+
+    #[test]
+    fn flags_in_both_spellings() {
+        let o = parse(&[
+            "--backend",
+            "http://10.0.0.1:8080",
+            "--data=/tmp/k",
+            "--idle-seconds",
+            "90",
+        ]);
+        let o = o.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(o.backend.as_deref(), Some("http://10.0.0.1:8080"));
+        assert_eq!(o.data_dir, Some(PathBuf::from("/tmp/k")));
+        assert_eq!(o.idle_seconds, Some(90));
+    }
+
+    #[test]
+    fn bad_flags_are_refused_with_a_reason() {
+        for (args, want) in [
+            (&["--backend"][..], "needs a value"),
+            (&["--frobnicate"][..], "unknown argument"),
+            (&["--idle-seconds", "2"][..], "must be 5 to 3600"),
+            (&["--idle-seconds", "soon"][..], "not a whole number"),
+        ] {
+            match parse(args) {
+                Err(e) => assert!(e.to_string().contains(want), "{args:?}: {e}"),
+                Ok(o) => panic!("{args:?} accepted as {o:?}"),
+            }
+        }
+    }
 }

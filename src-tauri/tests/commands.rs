@@ -23,6 +23,7 @@ fn harness(options: Options) -> Harness {
     let app = mock_builder()
         .invoke_handler(motcua_kiosk::specta_builder::<MockRuntime>().invoke_handler())
         .manage(kiosk)
+        .manage(motcua_kiosk::speech::Speech::default())
         .build(mock_context(noop_assets()))
         .unwrap_or_else(|e| panic!("mock app: {e}"));
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -59,6 +60,8 @@ fn embedded_backend_serves_the_catalog_through_the_commands() {
     let info = invoke(&h, "kiosk_info", json!({})).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(info["embedded"], true);
     assert_eq!(info["kioskId"], "kiosk-1");
+    assert_eq!(info["idleSeconds"], 120);
+    assert_eq!(info["countdownSeconds"], 30);
     assert!(
         info["backendUrl"]
             .as_str()
@@ -156,4 +159,21 @@ fn unreachable_backend_is_reported_not_panicked() {
         .err()
         .unwrap_or_else(|| panic!("closed port answered"));
     assert_eq!(err["code"], "backend_unreachable", "{err}");
+}
+
+#[test]
+fn speech_commands_refuse_empty_text_and_stop_cleanly() {
+    let h = harness(Options::default());
+    let settings = json!({"rate": "slow", "volume": "normal"});
+    let err = invoke(&h, "speak", json!({"text": "  \n ", "settings": settings}))
+        .err()
+        .unwrap_or_else(|| panic!("empty text accepted"));
+    assert_eq!(err["code"], "invalid_request", "{err}");
+    let bad = invoke(
+        &h,
+        "speak",
+        json!({"text": "Xin chào", "settings": {"rate": "warp"}}),
+    );
+    assert!(bad.is_err(), "an unknown rate was accepted");
+    assert!(invoke(&h, "stop_speaking", json!({})).is_ok());
 }

@@ -180,16 +180,27 @@ impl App {
         })
     }
 
-    /// Waits (up to 30 s) for the element matching `css` and returns it.
+    /// Waits (up to [`STEP_TIMEOUT`]) for the element matching `css` and returns it.
     pub async fn wait_for(&self, css: &str) -> anyhow::Result<fantoccini::elements::Element> {
-        step(
-            &format!("waiting for {css}"),
-            self.client
-                .wait()
-                .at_most(STEP_TIMEOUT)
-                .for_element(Locator::Css(css)),
-        )
-        .await
+        self.wait_for_within(css, STEP_TIMEOUT).await
+    }
+
+    /// Waits up to `limit` for the element matching `css` and returns it.
+    pub async fn wait_for_within(
+        &self,
+        css: &str,
+        limit: Duration,
+    ) -> anyhow::Result<fantoccini::elements::Element> {
+        let what = format!("waiting for {css}");
+        let fut = self
+            .client
+            .wait()
+            .at_most(limit)
+            .for_element(Locator::Css(css));
+        match tokio::time::timeout(limit + Duration::from_secs(5), fut).await {
+            Ok(r) => r.with_context(|| what),
+            Err(_) => bail!("{what}: no answer within {limit:?}"),
+        }
     }
 
     /// Clicks the element matching `css` once it is there, no sooner than

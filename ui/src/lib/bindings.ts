@@ -14,6 +14,10 @@ export const commands = {
 	getProcedure: (code: string) => typedError<ProcedureView_Serialize, CommandError>(__TAURI_INVOKE("get_procedure", { code })),
 	/**  Records a help request on the backend for this kiosk and step. */
 	callHelper: (step: string, procedureCode: string | null) => typedError<HelpCall, CommandError>(__TAURI_INVOKE("call_helper", { step, procedureCode })),
+	/**  Says `text` aloud in Vietnamese, cutting whatever was being said. */
+	speak: (text: string, settings: SpeechSettings) => typedError<null, CommandError>(__TAURI_INVOKE("speak", { text, settings })),
+	/**  Stops speaking now. */
+	stopSpeaking: () => __TAURI_INVOKE<void>("stop_speaking"),
 };
 
 /* Types */
@@ -55,7 +59,9 @@ export type ErrorCode =
 /**  The request was refused as malformed. */
 "invalid_request" | 
 /**  The backend failed. */
-"backend_error";
+"backend_error" | 
+/**  The voice (espeak-ng) cannot be started. */
+"speech_unavailable";
 
 export type FieldView = {
 	code: string,
@@ -73,6 +79,10 @@ export type KioskInfo = {
 	backendUrl: string,
 	embedded: boolean,
 	version: string,
+	/**  Seconds without a touch before the "are you still there?" countdown. */
+	idleSeconds: number,
+	/**  Length of that countdown, at least 30 seconds. */
+	countdownSeconds: number,
 };
 
 export type ProcedureSummary = {
@@ -113,6 +123,17 @@ export type ProcedureView_Serialize = {
 	timeText: string,
 	resultPlace: string,
 };
+
+/**  How fast the voice speaks. */
+export type SpeechRate = "slow" | "normal" | "fast";
+
+export type SpeechSettings = {
+	rate: SpeechRate,
+	volume: SpeechVolume,
+};
+
+/**  How loud the voice speaks. */
+export type SpeechVolume = "soft" | "normal" | "loud";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -17,6 +17,7 @@ const MESSAGES: Record<UiError['code'], StringKey> = {
   not_found: 'error.notFound',
   invalid_request: 'error.invalidRequest',
   backend_error: 'error.backendError',
+  speech_unavailable: 'error.speechUnavailable',
   timeout: 'error.timeout',
   internal: 'error.generic',
 };

@@ -10,6 +10,8 @@ export const strings = {
   'step.welcome': 'Chào mừng Ông/Bà',
   'step.chooseProcedure': 'Chọn thủ tục',
 
+  'prefs.listen': 'Nghe',
+  'prefs.listen.hint': 'Đọc to',
   'prefs.textSize': 'Cỡ chữ',
   'prefs.textSize.medium': 'Vừa',
   'prefs.textSize.large': 'Lớn',
@@ -29,6 +31,11 @@ export const strings = {
   'welcome.lead': 'Máy này giúp Ông/Bà làm thủ tục hành chính từng bước một.',
   'welcome.hint': 'Ông/Bà chạm vào nút lớn bên dưới để bắt đầu.',
   'welcome.start': 'Bắt đầu',
+  'welcome.sessionEnded': 'Lượt làm việc trước đã kết thúc vì máy không được dùng tiếp. Mọi thông tin của lượt đó đã được xóa.',
+
+  'idle.title': 'Ông/Bà còn đang làm không?',
+  'idle.countdown': 'Sau {seconds} giây, máy sẽ xóa thông tin và trở về màn hình đầu.',
+  'idle.stay': 'Tôi vẫn đang làm',
 
   'list.heading': 'Ông/Bà muốn làm thủ tục gì?',
   'list.hint': 'Ông/Bà chạm vào tên thủ tục.',
@@ -62,6 +69,7 @@ export const strings = {
   'error.notFound': 'Không tìm thấy thông tin Ông/Bà cần.',
   'error.invalidRequest': 'Thông tin gửi đi chưa đúng.',
   'error.backendError': 'Hệ thống của trung tâm đang gặp sự cố.',
+  'error.speechUnavailable': 'Máy chưa đọc to được.',
   'error.askStaff': 'Ông/Bà vui lòng bấm “Gọi cán bộ hỗ trợ” hoặc đến quầy tiếp nhận.',
 } as const;
 

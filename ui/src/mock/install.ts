@@ -17,7 +17,17 @@ export function installMock(opts: MockOptions = {}): void {
     const args = (payload ?? {}) as Record<string, unknown>;
     switch (cmd) {
       case 'kiosk_info':
-        return { kioskId: 'mock-01', backendUrl: 'mock://', embedded: true, version: '0.0.0-mock' } satisfies KioskInfo;
+        return {
+          kioskId: 'mock-01',
+          backendUrl: 'mock://',
+          embedded: true,
+          version: '0.0.0-mock',
+          idleSeconds: 120,
+          countdownSeconds: 30,
+        } satisfies KioskInfo;
+      case 'speak':
+      case 'stop_speaking':
+        return null;
       case 'list_procedures':
         return mockCatalog();
       case 'get_procedure': {
