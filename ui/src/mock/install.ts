@@ -5,7 +5,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import type { CommandError, HelpCall, KioskInfo } from '../lib/bindings';
 import { MOCK_PROCEDURES, mockCatalog } from './catalog';
 
-export type MockOptions = { helpFails?: boolean; delayMs?: number };
+export type MockOptions = { helpFails?: boolean; listFails?: boolean; delayMs?: number };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -19,6 +19,9 @@ export function installMock(opts: MockOptions = {}): void {
       case 'kiosk_info':
         return { kioskId: 'mock-01', backendUrl: 'mock://', embedded: true, version: '0.0.0-mock' } satisfies KioskInfo;
       case 'list_procedures':
+        if (opts.listFails) {
+          throw { code: 'backend_unreachable', detail: 'mock: list fails' } satisfies CommandError;
+        }
         return mockCatalog();
       case 'get_procedure': {
         const p = MOCK_PROCEDURES.find((x) => x.code === args['code']);
