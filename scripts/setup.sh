@@ -15,6 +15,7 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver
   # Screenshots of the X framebuffer
   imagemagick
+  chromium # headless, for the UI's accessibility and size audit (ui/tests/audit.mjs)
   # Python venv for the OpenAPI validator
   python3-venv
   # The voice behind "Nghe"

@@ -20,6 +20,9 @@ cargo fmt --all -- --check
 stage "ui: svelte-check, unit tests, build"
 (cd ui && npm run --silent check && npm test --silent && npm run --silent build)
 
+stage "ui: accessibility and size audit (Chromium, axe-core)"
+(cd ui && npm run --silent audit)
+
 stage "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 

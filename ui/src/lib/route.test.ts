@@ -8,6 +8,7 @@ describe('deep links', () => {
     expect(d.route).toEqual({ screen: 'welcome' });
     expect(d.textSize).toBeNull();
     expect(d.help).toBeNull();
+    expect(parseDeepLink('?fail=list').fail).toBeNull();
   });
 
   it('opens the list and a detail in mock mode', () => {
@@ -32,5 +33,10 @@ describe('deep links', () => {
     expect(bad.textSize).toBeNull();
     expect(bad.colorMode).toBeNull();
     expect(bad.help).toBeNull();
+  });
+
+  it('makes the catalogue fail only when asked for exactly', () => {
+    expect(parseDeepLink('?mock=1&screen=list&fail=list').fail).toBe('list');
+    expect(parseDeepLink('?mock=1&screen=list&fail=yes').fail).toBeNull();
   });
 });

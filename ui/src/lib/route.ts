@@ -16,6 +16,8 @@ export type DeepLink = {
   colorMode: ColorModeName | null;
   /** mock only: open the help dialog at start, with the mock answering ok or error */
   help: 'ok' | 'error' | null;
+  /** mock only: the catalogue fails to load, to show the list's error state */
+  fail: 'list' | null;
   pxPerMm: number | null;
 };
 
@@ -24,7 +26,7 @@ const CODE = /^[0-9A-Za-z.\-_]{1,32}$/;
 
 /**
  * Reads `?mock=1&screen=list` / `?mock=1&screen=detail&code=2.000815` (and `size`, `contrast`,
- * `help`). Everything but `mock` and `pxPerMm` is honoured only in mock mode, so the real kiosk
+ * `help`, `fail=list`). Everything but `mock` and `pxPerMm` is honoured only in mock mode, so the real kiosk
  * always starts on the welcome screen.
  */
 export function parseDeepLink(search: string): DeepLink {
@@ -37,6 +39,7 @@ export function parseDeepLink(search: string): DeepLink {
     textSize: null,
     colorMode: null,
     help: null,
+    fail: null,
     pxPerMm: q.has('pxPerMm') && Number.isFinite(px) ? px : null,
   };
   if (!mock) return base;
@@ -52,5 +55,6 @@ export function parseDeepLink(search: string): DeepLink {
   if (contrast && (COLOR_MODES as readonly string[]).includes(contrast)) base.colorMode = contrast as ColorModeName;
   const help = q.get('help');
   if (help === 'ok' || help === 'error') base.help = help;
+  if (q.get('fail') === 'list') base.fail = 'list';
   return base;
 }

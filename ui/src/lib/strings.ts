@@ -43,6 +43,7 @@ export const strings = {
   'list.empty': 'Hiện chưa có thủ tục nào trên máy này.',
   'list.fee': 'Lệ phí: {fee}',
 
+  'detail.heading': 'Thông tin thủ tục',
   'detail.loading': 'Đang tải thông tin thủ tục…',
   'detail.documents': 'Giấy tờ cần mang',
   'detail.required': 'Bắt buộc',

@@ -63,6 +63,13 @@ describe('size derivation', () => {
     }
   });
 
+  it('keeps every text, small labels too, at a 5 mm capital or more', () => {
+    for (const size of TEXT_SIZES) {
+      const s = deriveSizes(4, size);
+      expect((s.small * 0.7) / 4).toBeGreaterThanOrEqual(5 - 1e-9);
+    }
+  });
+
   it('grows every text size step by step', () => {
     const [m, l, x] = TEXT_SIZES.map((size) => deriveSizes(4, size));
     for (const key of ['small', 'body', 'heading', 'display'] as const) {

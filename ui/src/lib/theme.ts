@@ -12,11 +12,14 @@ export const CAP_HEIGHT_EM = 0.7;
 export const TEXT_SIZES = ['medium', 'large', 'xlarge'] as const;
 export type TextSize = (typeof TEXT_SIZES)[number];
 
-/** Capital-letter heights in millimetres for each text size. */
+/**
+ * Capital-letter heights in millimetres for each text size. UI.md has no tier below body text:
+ * every text, "small" labels included, has a capital of at least 5 mm at the default size.
+ */
 export const CAP_HEIGHT_MM: Record<TextSize, { small: number; body: number; heading: number; display: number }> = {
-  medium: { small: 4.2, body: 5.6, heading: 8, display: 10 },
-  large: { small: 5.2, body: 7, heading: 10, display: 12 },
-  xlarge: { small: 6.3, body: 8.4, heading: 12, display: 14 },
+  medium: { small: 5, body: 5.6, heading: 8, display: 10 },
+  large: { small: 6.3, body: 7, heading: 10, display: 12 },
+  xlarge: { small: 7.5, body: 8.4, heading: 12, display: 14 },
 };
 
 /** Touch targets: at least 15 mm high and 3 mm apart (we use 4 mm). */

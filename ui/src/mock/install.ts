@@ -5,7 +5,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import type { CommandError, HelpCall, KioskInfo } from '../lib/bindings';
 import { MOCK_PROCEDURES, mockCatalog } from './catalog';
 
-export type MockOptions = { helpFails?: boolean; delayMs?: number };
+export type MockOptions = { helpFails?: boolean; listFails?: boolean; delayMs?: number };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,6 +29,9 @@ export function installMock(opts: MockOptions = {}): void {
       case 'stop_speaking':
         return null;
       case 'list_procedures':
+        if (opts.listFails) {
+          throw { code: 'backend_unreachable', detail: 'mock: list fails' } satisfies CommandError;
+        }
         return mockCatalog();
       case 'get_procedure': {
         const p = MOCK_PROCEDURES.find((x) => x.code === args['code']);
