@@ -1030,6 +1030,37 @@ mod tests {
     }
 
     #[test]
+    fn damaged_payloads_never_panic() {
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let pieces = [
+            "|", "0", "9", "Ữ", "\u{0301}", "\r", " ", "a", "\u{FFFD}", "29", "02",
+        ];
+        for _ in 0..2000 {
+            let mut input: Vec<char> = AN.chars().collect();
+            for _ in 0..3 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let r = (seed >> 33) as usize;
+                let at = r % (input.len() + 1);
+                match r % 3 {
+                    0 if at < input.len() => {
+                        input.remove(at);
+                    }
+                    _ => {
+                        for (k, ch) in pieces[r % pieces.len()].chars().enumerate() {
+                            input.insert(at + k, ch);
+                        }
+                    }
+                }
+            }
+            let input: String = input.into_iter().collect();
+            if let Ok(card) = parse_on(&input, TODAY) {
+                assert!(crate::text::is_nfc(&card.full_name));
+                assert!(card.issue_date >= card.date_of_birth);
+            }
+        }
+    }
+
+    #[test]
     fn serializes_to_the_documented_json() {
         let json = serde_json::to_value(an()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(

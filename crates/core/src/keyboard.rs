@@ -885,6 +885,39 @@ mod tests {
     }
 
     #[test]
+    fn random_keys_never_panic_and_stay_nfc() {
+        let keys: Vec<char> = "aeiouydwsfrxjzqgnhtAEOWDS ệƯ1-\u{0301}\n".chars().collect();
+        let marks = [Mark::Circumflex, Mark::Breve, Mark::Horn, Mark::Stroke];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..300 {
+            let mut c = Composer::new();
+            for _ in 0..40 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let r = (seed >> 33) as usize;
+                let key = keys[r % keys.len()];
+                match r % 7 {
+                    0 => {
+                        c.mark(marks[r % marks.len()]);
+                    }
+                    1 => {
+                        c.tone(TONES[r % TONES.len()]);
+                    }
+                    2 => {
+                        c.backspace();
+                    }
+                    3 => {
+                        c.letter(key);
+                    }
+                    _ => {
+                        c.telex(key);
+                    }
+                }
+                assert!(crate::text::is_nfc(&c.text()), "{:?}", c.text());
+            }
+        }
+    }
+
+    #[test]
     fn styles_fold_to_the_same_name() {
         for word in ["hoa", "thuy", "khoe", "hoan"] {
             let old = placed(word, Tone::Hoi, ToneStyle::Old);
