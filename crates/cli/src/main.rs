@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+mod cccd;
+
 #[derive(Parser)]
 #[command(
     name = "motcua",
@@ -38,6 +40,11 @@ enum Command {
     },
     /// Print the API's OpenAPI 3 document.
     Openapi,
+    /// Citizen ID card (CCCD) tools.
+    Cccd {
+        #[command(subcommand)]
+        command: cccd::CccdCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -103,6 +110,7 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Cccd { command } => cccd::run(command),
     }
 }
 

@@ -3,11 +3,17 @@
 //! - [`catalog`]: load and validate the center's procedure catalog (a data
 //!   file the center edits), and describe fees and processing times in words.
 //! - [`fee`]: compute a fee from the catalog's rules.
+//! - [`cccd`]: parse and check the QR on the front of the citizen ID card.
+//! - [`names`]: compare names with case and tone-mark placement folded.
+//! - [`keyboard`]: the on-screen Vietnamese keyboard's composition, and Telex.
 //! - [`text`]: Vietnamese text rules: NFC, money in digits and in words.
 //! - `client` (feature `client`): the HTTP client of the backend API.
 
 pub mod catalog;
+pub mod cccd;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod fee;
+pub mod keyboard;
+pub mod names;
 pub mod text;
