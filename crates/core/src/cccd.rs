@@ -346,10 +346,7 @@ pub fn parse_on(payload: &str, today: Date) -> Result<CitizenCard, CardError> {
     if full_name.is_empty() {
         return Err(CardError::NameEmpty);
     }
-    if !full_name
-        .chars()
-        .all(|c| c == ' ' || is_vietnamese_letter(c))
-    {
+    if !is_name(&full_name) {
         return Err(CardError::NameCharacters);
     }
     let date_of_birth = date(dob, DateField::Birth, today)?;
@@ -413,6 +410,15 @@ fn foreign_kind(payload: &str) -> Option<ForeignKind> {
 fn is_forbidden(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
+/// Words of letters, where a word may join letter runs with one apostrophe or
+/// hyphen, as in ethnic-minority names ("H'Hen Niê", "Y-Moan").
+fn is_name(name: &str) -> bool {
+    name.split(' ').all(|word| {
+        word.split(['\'', '-'])
+            .all(|part| !part.is_empty() && part.chars().all(is_vietnamese_letter))
+    })
 }
 
 fn is_digits(s: &str, len: usize) -> bool {
@@ -852,6 +858,15 @@ mod tests {
     }
 
     #[test]
+    fn ethnic_minority_names_with_apostrophes_and_hyphens_are_accepted() {
+        for name in ["H'HEN NIÊ", "Y-MOAN ÊNUÔL", "KPĂ Y-LÔNG"] {
+            let payload = format!("001089012345||{name}|15031989|Nam|Buôn Ma Thuột|20042021");
+            let got = parse_on(&payload, TODAY).map(|c| c.full_name);
+            assert_eq!(got.as_deref(), Ok(name), "{name}");
+        }
+    }
+
+    #[test]
     fn name_sex_and_address_rules() {
         let cases: &[(&str, CardError)] = &[
             (
@@ -867,7 +882,15 @@ mod tests {
                 CardError::NameCharacters,
             ),
             (
-                "001089012345||NGUYỄN-VĂN|15031989|Nam|X|20042021",
+                "001089012345||-NGUYỄN|15031989|Nam|X|20042021",
+                CardError::NameCharacters,
+            ),
+            (
+                "001089012345||NGUYỄN--VĂN|15031989|Nam|X|20042021",
+                CardError::NameCharacters,
+            ),
+            (
+                "001089012345||H'HEN'|15031989|Nam|X|20042021",
                 CardError::NameCharacters,
             ),
             (
