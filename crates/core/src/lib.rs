@@ -11,3 +11,4 @@ pub mod catalog;
 pub mod client;
 pub mod fee;
 pub mod text;
+pub mod vietqr;
