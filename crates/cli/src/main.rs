@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+mod vietqr;
+
 #[derive(Parser)]
 #[command(
     name = "motcua",
@@ -38,6 +40,8 @@ enum Command {
     },
     /// Print the API's OpenAPI 3 document.
     Openapi,
+    /// Print a VietQR bank-transfer payload (and optionally write its PNG).
+    Vietqr(vietqr::VietqrArgs),
 }
 
 #[derive(Subcommand)]
@@ -103,6 +107,7 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Vietqr(args) => vietqr::run(args),
     }
 }
 
