@@ -405,7 +405,10 @@ fn need<'a>(tlvs: &[Tlv<'a>], tag: &'static str) -> Result<Tlv<'a>, VietQrError>
 }
 
 /// Reads a VietQR payload: the TLV structure, the CRC, then the typed fields,
-/// which must pass the same checks as [`encode`]'s.
+/// which must pass the same checks as [`encode`]'s. Tags this module does
+/// not write (merchant name, city, other sub-fields of `62`) are allowed and
+/// ignored; `dynamic` reports tag `01` as written, whether or not an amount
+/// is present.
 pub fn decode(payload: &str) -> Result<Decoded, VietQrError> {
     if payload.is_empty() {
         return Err(VietQrError::Empty);
