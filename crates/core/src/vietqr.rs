@@ -579,6 +579,16 @@ mod tests {
     }
 
     #[test]
+    fn decode_ignores_tags_it_does_not_write() {
+        let body = &EXAMPLE[..EXAMPLE.len() - 8];
+        let extra = body.replace("5802VN", "5802VN5907MOT CUA6006HA NOI");
+        match decode(&signed(&extra)) {
+            Ok(d) => assert_eq!(d.transfer, example()),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
     fn static_qr_has_no_amount() {
         let t = with(|t| t.amount = None);
         let payload = encode(&t).unwrap_or_else(|e| panic!("{e}"));
