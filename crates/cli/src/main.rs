@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 mod cccd;
+mod vietqr;
 
 #[derive(Parser)]
 #[command(
@@ -45,6 +46,8 @@ enum Command {
         #[command(subcommand)]
         command: cccd::CccdCommand,
     },
+    /// Print a VietQR bank-transfer payload (and optionally write its PNG).
+    Vietqr(vietqr::VietqrArgs),
 }
 
 #[derive(Subcommand)]
@@ -111,6 +114,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Cccd { command } => cccd::run(command),
+        Command::Vietqr(args) => vietqr::run(args),
     }
 }
 

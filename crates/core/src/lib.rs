@@ -7,6 +7,7 @@
 //! - [`names`]: compare names with case and tone-mark placement folded.
 //! - [`keyboard`]: the on-screen Vietnamese keyboard's composition, and Telex.
 //! - [`text`]: Vietnamese text rules: NFC, money in digits and in words.
+//! - [`vietqr`]: NAPAS VietQR transfer payloads: encode, decode, CRC.
 //! - `client` (feature `client`): the HTTP client of the backend API.
 
 pub mod catalog;
@@ -17,3 +18,4 @@ pub mod fee;
 pub mod keyboard;
 pub mod names;
 pub mod text;
+pub mod vietqr;
