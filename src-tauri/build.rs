@@ -8,6 +8,7 @@ fn main() {
         "call_helper",
         "speak",
         "stop_speaking",
+        "read_card",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

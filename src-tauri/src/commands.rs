@@ -6,7 +6,9 @@ use motcua_protocol::NewHelpRequest;
 use tauri::State;
 
 use crate::Kiosk;
-use crate::ipc::{CatalogView, CommandError, ErrorCode, HelpCall, KioskInfo, ProcedureView};
+use crate::ipc::{
+    CardView, CatalogView, CommandError, ErrorCode, HelpCall, KioskInfo, ProcedureView,
+};
 use crate::speech::{Speech, SpeechError, SpeechSettings};
 
 /// Who this kiosk is and which backend it uses.
@@ -104,4 +106,13 @@ pub fn speak(
 #[specta::specta]
 pub fn stop_speaking(speech: State<'_, Speech>) {
     speech.stop();
+}
+
+/// Reads the QR payload of a citizen ID card (from the camera or a USB
+/// reader) into what the confirmation screen shows. Stateless: nothing is
+/// kept on the Rust side.
+#[tauri::command]
+#[specta::specta]
+pub fn read_card(payload: String) -> Result<CardView, CommandError> {
+    Ok(motcua_core::cccd::parse(&payload)?.into())
 }

@@ -2,6 +2,7 @@
 //! texts are already in the citizen's words (from `motcua_core::catalog`).
 
 use motcua_core::catalog;
+use motcua_core::cccd::{CardError, CardErrorKind, CitizenCard, Sex};
 use motcua_core::client::ClientError;
 use motcua_protocol::{Catalog, Procedure};
 use serde::Serialize;
@@ -69,6 +70,59 @@ pub struct ComponentView {
     pub required: bool,
 }
 
+/// The citizen's card as the confirmation screen shows it. Lives only in the
+/// UI's memory for the session; never logged, never stored by the kiosk.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CardView {
+    pub id_number: String,
+    pub full_name: String,
+    /// `dd/mm/yyyy`.
+    pub date_of_birth: String,
+    /// "Nam" or "Nữ", as on the card.
+    pub sex: String,
+    pub address: String,
+    /// `dd/mm/yyyy`.
+    pub issue_date: String,
+}
+
+fn date_vi(d: time::Date) -> String {
+    format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
+}
+
+impl From<CitizenCard> for CardView {
+    fn from(c: CitizenCard) -> Self {
+        Self {
+            id_number: c.id_number,
+            full_name: c.full_name,
+            date_of_birth: date_vi(c.date_of_birth),
+            sex: match c.sex {
+                Sex::Male => "Nam",
+                Sex::Female => "Nữ",
+            }
+            .to_owned(),
+            address: c.address,
+            issue_date: date_vi(c.issue_date),
+        }
+    }
+}
+
+impl From<CardError> for CommandError {
+    fn from(e: CardError) -> Self {
+        let code = match e.kind() {
+            CardErrorKind::Foreign => ErrorCode::CardForeign,
+            CardErrorKind::Unreadable => ErrorCode::CardUnreadable,
+            CardErrorKind::Invalid => ErrorCode::CardInvalid,
+        };
+        // The Display of a CardError names the rule broken, never a value.
+        tracing::info!(reason = e.code(), "card QR refused");
+        Self {
+            code,
+            detail: e.to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct HelpCall {
@@ -100,6 +154,12 @@ pub enum ErrorCode {
     BackendError,
     /// The voice (espeak-ng) cannot be started.
     SpeechUnavailable,
+    /// The QR read is not a citizen ID card's: show the front of the card.
+    CardForeign,
+    /// The card's QR was read incompletely: read it again.
+    CardUnreadable,
+    /// The card's data breaks the card's rules: a helper must look.
+    CardInvalid,
 }
 
 impl From<ClientError> for CommandError {

@@ -117,6 +117,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::call_helper,
         commands::speak,
         commands::stop_speaking,
+        commands::read_card,
     ])
 }
 

@@ -177,3 +177,39 @@ fn speech_commands_refuse_empty_text_and_stop_cleanly() {
     assert!(bad.is_err(), "an unknown rate was accepted");
     assert!(invoke(&h, "stop_speaking", json!({})).is_ok());
 }
+
+#[test]
+fn read_card_shows_the_card_and_sorts_refusals_into_three_answers() {
+    let h = harness(Options::default());
+    let payload = "001089012345||NGUYỄN VĂN AN|15031989|Nam|Số 5, Đông Sơn, Thanh Hóa|20042021\r\n";
+    let card =
+        invoke(&h, "read_card", json!({ "payload": payload })).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(card["fullName"], "NGUYỄN VĂN AN");
+    assert_eq!(card["idNumber"], "001089012345");
+    assert_eq!(card["dateOfBirth"], "15/03/1989");
+    assert_eq!(card["sex"], "Nam");
+    assert_eq!(card["issueDate"], "20/04/2021");
+    for (payload, code) in [
+        ("https://dichvucong.gov.vn/", "card_foreign"),
+        (
+            "00020101021238540010A00000072701240006970436011010175956000208QRIBFTTA530370454061800005802VN62230819thanh toan don hang630470FA",
+            "card_foreign",
+        ),
+        ("001089012345||NGUYỄN VĂN AN|15031989", "card_unreadable"),
+        // Century digit says 2000s, the date of birth says 1989.
+        (
+            "001289012345||NGUYỄN VĂN AN|15031989|Nam|Số 5|20042021",
+            "card_invalid",
+        ),
+    ] {
+        let err = invoke(&h, "read_card", json!({ "payload": payload }))
+            .err()
+            .unwrap_or_else(|| panic!("{payload} accepted"));
+        assert_eq!(err["code"], code, "{payload}: {err}");
+        let detail = err["detail"].as_str().unwrap_or_default();
+        assert!(
+            !detail.contains("NGUYỄN") && !detail.contains("001"),
+            "detail leaks data: {detail}"
+        );
+    }
+}

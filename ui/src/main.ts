@@ -31,6 +31,12 @@ async function start(): Promise<void> {
     mount(Specimen, { target });
     return;
   }
+  const q = new URLSearchParams(window.location.search);
+  const code = q.get('code');
+  if (mock && q.get('screen') === 'confirm' && code) {
+    const { MOCK_CARD } = await import('./mock/catalog');
+    deepLink.route = { screen: 'confirm', code, card: MOCK_CARD };
+  }
   mount(App, { target, props: { deepLink: { ...deepLink, mock } } });
 }
 

@@ -63,6 +63,9 @@ const SCREENS = [
   { name: 'detail-1.001193', query: '&screen=detail&code=1.001193', ready: '[data-testid="fee-text"]', main: ['back', 'primary'] },
   { name: 'detail-2.000815', query: '&screen=detail&code=2.000815', ready: '[data-testid="fee-text"]', main: ['back', 'primary'] },
   { name: 'detail-error', query: '&screen=detail&code=0.000000', ready: '[data-testid="retry"]', main: ['back', 'primary'] },
+  { name: 'identify', query: '&screen=identify&code=2.000635', ready: 'h1', main: ['back'] },
+  { name: 'confirm', query: '&screen=confirm&code=2.000635', ready: '[data-testid="card-data"]', main: ['back', 'primary', 'confirm-no'] },
+  { name: 'handover', query: '&screen=handover&code=2.000635', ready: '[data-testid="handover-called"]', main: ['primary'] },
   { name: 'help-coming', query: '&screen=list&help=ok', ready: '[data-testid="help-dialog-ok"]', dialog: true },
   { name: 'help-failed', query: '&screen=list&help=error', ready: '[data-testid="help-dialog-ok"]', dialog: true },
 ];

@@ -156,7 +156,43 @@ const READ_AGAIN: &str =
     "Máy chưa đọc được đầy đủ mã QR trên thẻ. Ông/Bà giữ thẻ yên trong khung để máy đọc lại.";
 const ASK_HELPER: &str = "Thông tin trong mã QR của thẻ không hợp lệ. Ông/Bà vui lòng bấm \"Gọi cán bộ hỗ trợ\" để được giúp.";
 
+/// What a citizen can do about a [`CardError`]: the three answers a kiosk gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardErrorKind {
+    /// Not a citizen ID card's QR at all: show the front of the card.
+    Foreign,
+    /// Read incompletely or damaged: hold the card still and read again.
+    Unreadable,
+    /// Read, but the data breaks the card's rules: a helper must look.
+    Invalid,
+}
+
 impl CardError {
+    /// Which of the three answers applies.
+    pub fn kind(&self) -> CardErrorKind {
+        match self {
+            CardError::Empty | CardError::TooLong | CardError::Foreign(_) => CardErrorKind::Foreign,
+            CardError::ControlCharacter
+            | CardError::Damaged
+            | CardError::TooFewFields { .. }
+            | CardError::IdNumberFormat
+            | CardError::OldIdNumberFormat
+            | CardError::DateFormat(_)
+            | CardError::NameEmpty
+            | CardError::NameCharacters
+            | CardError::Sex
+            | CardError::AddressEmpty => CardErrorKind::Unreadable,
+            CardError::UnknownProvince
+            | CardError::CenturyCode
+            | CardError::CenturyMismatch
+            | CardError::SexMismatch
+            | CardError::YearMismatch
+            | CardError::DateInvalid(_)
+            | CardError::DateInFuture(_)
+            | CardError::IssueBeforeBirth => CardErrorKind::Invalid,
+        }
+    }
+
     /// A stable code for the UI's string catalogue.
     pub fn code(&self) -> &'static str {
         match self {
@@ -188,35 +224,19 @@ impl CardError {
 
     /// What to tell the citizen, in plain Vietnamese.
     pub fn message_vi(&self) -> String {
-        match self {
-            CardError::Empty => format!("Máy chưa nhận được mã QR. {SHOW_FRONT}"),
-            CardError::TooLong | CardError::Foreign(ForeignKind::Text) => {
-                format!("Mã QR này không phải của thẻ căn cước. {SHOW_FRONT}")
-            }
-            CardError::Foreign(ForeignKind::Url) => format!(
+        match (self.kind(), self) {
+            (_, CardError::Foreign(ForeignKind::Url)) => format!(
                 "Mã QR này là địa chỉ một trang web, không phải của thẻ căn cước. {SHOW_FRONT}"
             ),
-            CardError::Foreign(ForeignKind::Payment) => format!(
+            (_, CardError::Foreign(ForeignKind::Payment)) => format!(
                 "Mã QR này là mã chuyển tiền ngân hàng, không phải của thẻ căn cước. {SHOW_FRONT}"
             ),
-            CardError::ControlCharacter
-            | CardError::Damaged
-            | CardError::TooFewFields { .. }
-            | CardError::IdNumberFormat
-            | CardError::OldIdNumberFormat
-            | CardError::DateFormat(_)
-            | CardError::NameEmpty
-            | CardError::NameCharacters
-            | CardError::Sex
-            | CardError::AddressEmpty => READ_AGAIN.to_owned(),
-            CardError::UnknownProvince
-            | CardError::CenturyCode
-            | CardError::CenturyMismatch
-            | CardError::SexMismatch
-            | CardError::YearMismatch
-            | CardError::DateInvalid(_)
-            | CardError::DateInFuture(_)
-            | CardError::IssueBeforeBirth => ASK_HELPER.to_owned(),
+            (_, CardError::Empty) => format!("Máy chưa nhận được mã QR. {SHOW_FRONT}"),
+            (CardErrorKind::Foreign, _) => {
+                format!("Mã QR này không phải của thẻ căn cước. {SHOW_FRONT}")
+            }
+            (CardErrorKind::Unreadable, _) => READ_AGAIN.to_owned(),
+            (CardErrorKind::Invalid, _) => ASK_HELPER.to_owned(),
         }
     }
 }

@@ -257,6 +257,23 @@ impl App {
         Ok(())
     }
 
+    /// Notes that the screen changed without a click (a scan, a timer): the UI
+    /// drops taps within [`TAP_GUARD`] of a screen change too, so the next
+    /// click is paced from now.
+    pub fn screen_changed(&self) {
+        if let Ok(mut l) = self.last_click.lock() {
+            *l = Some(Instant::now());
+        }
+    }
+
+    /// Types `text` then Enter into the page the way a USB QR reader does: a
+    /// burst of keystrokes with no field focused.
+    pub async fn reader_scan(&self, text: &str) -> anyhow::Result<()> {
+        let body = self.wait_for("body").await?;
+        let keys = format!("{text}{}", char::from(fantoccini::key::Key::Enter));
+        step("typing a QR reader burst", body.send_keys(&keys)).await
+    }
+
     /// Runs `script` (a function body returning a value) in the page.
     pub async fn eval(&self, script: &str) -> anyhow::Result<serde_json::Value> {
         step(

@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, ensure};
 use motcua_e2e::{App, artifacts_dir, kiosk_binary};
 
+/// A synthetic person's card (the example shape in DOMAIN.md).
+const CARD: &str = "001089012345||NGUYỄN VĂN AN|15031989|Nam|Số 5, Đông Sơn, Thanh Hóa|20042021";
+
 async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     let bin = kiosk_binary()?;
     let server_dir = tempfile::tempdir()?;
@@ -112,6 +115,59 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     app.screenshot(&shots.join(format!("{label}-4-help.png")))
         .await?;
     app.click("[data-testid=help-dialog-ok]").await?;
+
+    // Identify: the QR reader types the card's payload; a foreign QR first.
+    app.click("[data-testid=primary]").await?;
+    app.wait_for("[data-testid=screen-identify]").await?;
+    app.reader_scan("https://dichvucong.gov.vn/p/home/dvc-trang-chu.html")
+        .await?;
+    let refusal = app
+        .wait_for("[data-testid=card-error]")
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        refusal.contains("không phải của thẻ căn cước"),
+        "refusal says {refusal:?}"
+    );
+    app.screenshot(&shots.join(format!("{label}-5-identify-foreign.png")))
+        .await?;
+    app.reader_scan(CARD).await?;
+    let card = app
+        .wait_for("[data-testid=card-data]")
+        .await?
+        .text()
+        .await?;
+    for expected in [
+        "NGUYỄN VĂN AN",
+        "001089012345",
+        "15/03/1989",
+        "Số 5, Đông Sơn, Thanh Hóa",
+    ] {
+        ensure!(
+            card.contains(expected),
+            "confirmation lacks {expected:?}: {card:?}"
+        );
+    }
+    app.screenshot(&shots.join(format!("{label}-6-confirm.png")))
+        .await?;
+    eprintln!("[{label}] card read and shown");
+
+    // "Đúng": a helper is called to take the dossier on.
+    app.click("[data-testid=primary]").await?;
+    app.wait_for("[data-testid=handover-called]").await?;
+    let handover = client
+        .help_requests()
+        .await?
+        .items
+        .into_iter()
+        .find(|r| r.kiosk_id == kiosk_id && r.step == "handover");
+    ensure!(
+        handover.is_some_and(|r| r.procedure_code.as_deref() == Some("2.000635")),
+        "no handover request reached the server"
+    );
+    app.screenshot(&shots.join(format!("{label}-7-handover.png")))
+        .await?;
 
     eprintln!("[{label}] help request reached the server");
     // A second kiosk process on the same data folder refuses to start.

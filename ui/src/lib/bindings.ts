@@ -18,9 +18,31 @@ export const commands = {
 	speak: (text: string, settings: SpeechSettings) => typedError<null, CommandError>(__TAURI_INVOKE("speak", { text, settings })),
 	/**  Stops speaking now. */
 	stopSpeaking: () => __TAURI_INVOKE<void>("stop_speaking"),
+	/**
+	 *  Reads the QR payload of a citizen ID card (from the camera or a USB
+	 *  reader) into what the confirmation screen shows. Stateless: nothing is
+	 *  kept on the Rust side.
+	 */
+	readCard: (payload: string) => typedError<CardView, CommandError>(__TAURI_INVOKE("read_card", { payload })),
 };
 
 /* Types */
+/**
+ *  The citizen's card as the confirmation screen shows it. Lives only in the
+ *  UI's memory for the session; never logged, never stored by the kiosk.
+ */
+export type CardView = {
+	idNumber: string,
+	fullName: string,
+	/**  `dd/mm/yyyy`. */
+	dateOfBirth: string,
+	/**  "Nam" or "Nữ", as on the card. */
+	sex: string,
+	address: string,
+	/**  `dd/mm/yyyy`. */
+	issueDate: string,
+};
+
 export type CatalogView = {
 	fields: FieldView[],
 };
@@ -61,7 +83,13 @@ export type ErrorCode =
 /**  The backend failed. */
 "backend_error" | 
 /**  The voice (espeak-ng) cannot be started. */
-"speech_unavailable";
+"speech_unavailable" | 
+/**  The QR read is not a citizen ID card's: show the front of the card. */
+"card_foreign" | 
+/**  The card's QR was read incompletely: read it again. */
+"card_unreadable" | 
+/**  The card's data breaks the card's rules: a helper must look. */
+"card_invalid";
 
 export type FieldView = {
 	code: string,

@@ -18,6 +18,9 @@ const MESSAGES: Record<UiError['code'], StringKey> = {
   invalid_request: 'error.invalidRequest',
   backend_error: 'error.backendError',
   speech_unavailable: 'error.speechUnavailable',
+  card_foreign: 'error.cardForeign',
+  card_unreadable: 'error.cardUnreadable',
+  card_invalid: 'error.cardInvalid',
   timeout: 'error.timeout',
   internal: 'error.generic',
 };

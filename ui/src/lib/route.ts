@@ -1,11 +1,15 @@
 // The screens of this slice and how a mock-mode URL can open one directly.
 
+import type { CardView } from './bindings';
 import { COLOR_MODES, TEXT_SIZES, type ColorModeName, type TextSize } from './theme';
 
 export type Route =
   | { screen: 'welcome' }
   | { screen: 'list' }
-  | { screen: 'detail'; code: string };
+  | { screen: 'detail'; code: string }
+  | { screen: 'identify'; code: string }
+  | { screen: 'confirm'; code: string; card: CardView }
+  | { screen: 'handover'; code: string };
 
 export type ScreenName = Route['screen'];
 
@@ -48,6 +52,9 @@ export function parseDeepLink(search: string): DeepLink {
   const code = q.get('code');
   if (screen === 'list') base.route = { screen: 'list' };
   else if (screen === 'detail' && code && CODE.test(code)) base.route = { screen: 'detail', code };
+  else if (screen === 'identify' && code && CODE.test(code)) base.route = { screen: 'identify', code };
+  else if (screen === 'handover' && code && CODE.test(code)) base.route = { screen: 'handover', code };
+  // `screen=confirm` needs a card: main.ts fills one in from the mock data.
 
   const size = q.get('size');
   if (size && (TEXT_SIZES as readonly string[]).includes(size)) base.textSize = size as TextSize;

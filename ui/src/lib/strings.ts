@@ -9,6 +9,8 @@ export const strings = {
   'step.label': 'Bước {current}/{total}: {name}',
   'step.welcome': 'Chào mừng Ông/Bà',
   'step.chooseProcedure': 'Chọn thủ tục',
+  'step.identify': 'Xác minh người nộp',
+  'step.handover': 'Cán bộ hỗ trợ',
 
   'prefs.listen': 'Nghe',
   'prefs.listen.hint': 'Đọc to',
@@ -23,6 +25,7 @@ export const strings = {
 
   'nav.back': 'Quay lại',
   'nav.done': 'Xong',
+  'nav.continue': 'Tiếp tục',
   'nav.retry': 'Thử lại',
   'nav.scrollUp': 'Xem phía trên',
   'nav.scrollDown': 'Xem thêm phía dưới',
@@ -55,6 +58,25 @@ export const strings = {
   'detail.resultPlace': 'Nơi nhận kết quả',
   'detail.legalBasis': 'Căn cứ: {basis}',
 
+  'identify.heading': 'Ông/Bà đưa mặt trước thẻ căn cước vào máy đọc mã QR',
+  'identify.step1': 'Lấy thẻ căn cước (hoặc căn cước công dân) ra.',
+  'identify.step2': 'Để mặt có mã QR hướng vào máy đọc, cách khoảng một gang tay.',
+  'identify.step3': 'Giữ yên thẻ. Máy sẽ tự đọc, Ông/Bà không cần bấm gì.',
+  'identify.reading': 'Máy đang đọc thẻ…',
+
+  'confirm.heading': 'Đây có phải thông tin của Ông/Bà không?',
+  'confirm.name': 'Họ và tên',
+  'confirm.idNumber': 'Số định danh',
+  'confirm.dateOfBirth': 'Ngày sinh',
+  'confirm.sex': 'Giới tính',
+  'confirm.address': 'Nơi thường trú',
+  'confirm.yes': 'Đúng',
+  'confirm.no': 'Không đúng',
+
+  'handover.heading': 'Cảm ơn Ông/Bà',
+  'handover.coming': 'Cán bộ đang đến để giúp Ông/Bà làm tiếp hồ sơ.',
+  'handover.bring': 'Ông/Bà chuẩn bị sẵn các giấy tờ cần mang và chờ tại đây.',
+
   'help.button': 'Gọi cán bộ hỗ trợ',
   'help.calling': 'Đang gọi cán bộ hỗ trợ…',
   'help.coming': 'Cán bộ đang đến giúp Ông/Bà.',
@@ -71,6 +93,9 @@ export const strings = {
   'error.invalidRequest': 'Thông tin gửi đi chưa đúng.',
   'error.backendError': 'Hệ thống của trung tâm đang gặp sự cố.',
   'error.speechUnavailable': 'Máy chưa đọc to được.',
+  'error.cardForeign': 'Mã QR này không phải của thẻ căn cước. Ông/Bà lật thẻ, đưa mặt trước có mã QR vào máy đọc.',
+  'error.cardUnreadable': 'Máy chưa đọc được đầy đủ mã QR trên thẻ. Ông/Bà giữ thẻ yên để máy đọc lại.',
+  'error.cardInvalid': 'Thông tin trong mã QR của thẻ không hợp lệ. Ông/Bà vui lòng bấm “Gọi cán bộ hỗ trợ”.',
   'error.askStaff': 'Ông/Bà vui lòng bấm “Gọi cán bộ hỗ trợ” hoặc đến quầy tiếp nhận.',
 } as const;
 

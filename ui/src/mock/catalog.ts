@@ -2,7 +2,7 @@
 // the real catalogue is data the center edits. Fees and times follow the national database
 // where known; "Theo mức do tỉnh quy định" where the province sets them.
 
-import type { CatalogView, ComponentView, ProcedureView } from '../lib/bindings';
+import type { CardView, CatalogView, ComponentView, ProcedureView } from '../lib/bindings';
 
 const CCCD: ComponentView = {
   id: 'cccd',
@@ -258,3 +258,13 @@ export function mockCatalog(): CatalogView {
     })),
   };
 }
+
+/** A synthetic person (the example shape in DOMAIN.md), for the confirmation screen preview. */
+export const MOCK_CARD: CardView = {
+  idNumber: '001089012345',
+  fullName: 'NGUYỄN VĂN AN',
+  dateOfBirth: '15/03/1989',
+  sex: 'Nam',
+  address: 'Số 5, Đông Sơn, Thanh Hóa',
+  issueDate: '20/04/2021',
+};

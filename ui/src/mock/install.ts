@@ -3,7 +3,7 @@
 
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { CommandError, HelpCall, KioskInfo } from '../lib/bindings';
-import { MOCK_PROCEDURES, mockCatalog } from './catalog';
+import { MOCK_CARD, MOCK_PROCEDURES, mockCatalog } from './catalog';
 
 export type MockOptions = { helpFails?: boolean; listFails?: boolean; delayMs?: number };
 
@@ -25,6 +25,11 @@ export function installMock(opts: MockOptions = {}): void {
           idleSeconds: 120,
           countdownSeconds: 30,
         } satisfies KioskInfo;
+      case 'read_card': {
+        const payload = String(args['payload'] ?? '');
+        if (!payload.includes('|')) throw { code: 'card_foreign', detail: 'mock: not a card' } satisfies CommandError;
+        return MOCK_CARD;
+      }
       case 'speak':
       case 'stop_speaking':
         return null;
