@@ -9,6 +9,7 @@ fn main() {
         "speak",
         "stop_speaking",
         "read_card",
+        "end_session",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

@@ -9,6 +9,7 @@ use crate::Kiosk;
 use crate::ipc::{
     CardView, CatalogView, CommandError, ErrorCode, HelpCall, KioskInfo, ProcedureView,
 };
+use crate::session::Session;
 use crate::speech::{Speech, SpeechError, SpeechSettings};
 
 /// Who this kiosk is and which backend it uses.
@@ -109,10 +110,22 @@ pub fn stop_speaking(speech: State<'_, Speech>) {
 }
 
 /// Reads the QR payload of a citizen ID card (from the camera or a USB
-/// reader) into what the confirmation screen shows. Stateless: nothing is
-/// kept on the Rust side.
+/// reader) into what the confirmation screen shows, and keeps the card in the
+/// session (memory only) for the steps that follow.
 #[tauri::command]
 #[specta::specta]
-pub fn read_card(payload: String) -> Result<CardView, CommandError> {
-    Ok(motcua_core::cccd::parse(&payload)?.into())
+pub fn read_card(session: State<'_, Session>, payload: String) -> Result<CardView, CommandError> {
+    let card = motcua_core::cccd::parse(&payload)?;
+    session.set_card(card.clone());
+    Ok(card.into())
+}
+
+/// Ends the citizen's session: stops speech and forgets everything held about
+/// them. Called on "Xong" and when the idle countdown runs out.
+#[tauri::command]
+#[specta::specta]
+pub fn end_session(session: State<'_, Session>, speech: State<'_, Speech>) {
+    speech.stop();
+    session.wipe();
+    tracing::info!("session ended and wiped");
 }

@@ -9,6 +9,7 @@ pub mod backend;
 pub mod commands;
 pub mod ipc;
 mod lockdown;
+pub mod session;
 pub mod single_instance;
 pub mod speech;
 
@@ -118,6 +119,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::speak,
         commands::stop_speaking,
         commands::read_card,
+        commands::end_session,
     ])
 }
 
@@ -158,6 +160,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         .invoke_handler(specta.invoke_handler())
         .manage(kiosk)
         .manage(speech::Speech::default())
+        .manage(session::Session::default())
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 lockdown::fill_screen(&window);

@@ -24,6 +24,7 @@ fn harness(options: Options) -> Harness {
         .invoke_handler(motcua_kiosk::specta_builder::<MockRuntime>().invoke_handler())
         .manage(kiosk)
         .manage(motcua_kiosk::speech::Speech::default())
+        .manage(motcua_kiosk::session::Session::default())
         .build(mock_context(noop_assets()))
         .unwrap_or_else(|e| panic!("mock app: {e}"));
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -189,6 +190,13 @@ fn read_card_shows_the_card_and_sorts_refusals_into_three_answers() {
     assert_eq!(card["dateOfBirth"], "15/03/1989");
     assert_eq!(card["sex"], "Nam");
     assert_eq!(card["issueDate"], "20/04/2021");
+    let session = h.window.state::<motcua_kiosk::session::Session>();
+    assert!(
+        !session.is_empty(),
+        "the card read is not held for the next steps"
+    );
+    invoke(&h, "end_session", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert!(session.is_empty(), "end_session left the card behind");
     for (payload, code) in [
         ("https://dichvucong.gov.vn/", "card_foreign"),
         (

@@ -20,10 +20,15 @@ export const commands = {
 	stopSpeaking: () => __TAURI_INVOKE<void>("stop_speaking"),
 	/**
 	 *  Reads the QR payload of a citizen ID card (from the camera or a USB
-	 *  reader) into what the confirmation screen shows. Stateless: nothing is
-	 *  kept on the Rust side.
+	 *  reader) into what the confirmation screen shows, and keeps the card in the
+	 *  session (memory only) for the steps that follow.
 	 */
 	readCard: (payload: string) => typedError<CardView, CommandError>(__TAURI_INVOKE("read_card", { payload })),
+	/**
+	 *  Ends the citizen's session: stops speech and forgets everything held about
+	 *  them. Called on "Xong" and when the idle countdown runs out.
+	 */
+	endSession: () => __TAURI_INVOKE<void>("end_session"),
 };
 
 /* Types */

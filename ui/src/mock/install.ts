@@ -32,6 +32,7 @@ export function installMock(opts: MockOptions = {}): void {
       }
       case 'speak':
       case 'stop_speaking':
+      case 'end_session':
         return null;
       case 'list_procedures':
         if (opts.listFails) {
