@@ -11,6 +11,7 @@ export const strings = {
   'step.chooseProcedure': 'Chọn thủ tục',
   'step.identify': 'Xác minh người nộp',
   'step.handover': 'Cán bộ hỗ trợ',
+  'step.account': 'Tài khoản',
 
   'prefs.listen': 'Nghe',
   'prefs.listen.hint': 'Đọc to',
@@ -73,9 +74,30 @@ export const strings = {
   'confirm.yes': 'Đúng',
   'confirm.no': 'Không đúng',
 
+  'account.heading': 'Tài khoản dịch vụ công của Ông/Bà',
+  'account.checking': 'Máy đang tìm tài khoản của Ông/Bà…',
+  'account.found': 'Ông/Bà đã có tài khoản dịch vụ công.',
+  'account.foundPhone': 'Số điện thoại của tài khoản: {phone}.',
+
+  'phone.heading': 'Số điện thoại di động của Ông/Bà là gì?',
+  'phone.placeholder': 'Chưa có số',
+  'phone.hint': 'Máy sẽ gửi một mã gồm 6 số đến điện thoại này qua tin nhắn.',
+  'phone.send': 'Gửi mã',
+  'phone.none': 'Tôi không có điện thoại',
+
+  'code.heading': 'Ông/Bà nhập mã 6 số vừa nhận qua tin nhắn',
+  'code.sentTo': 'Máy đã gửi mã đến số {phone}.',
+  'code.confirm': 'Xác nhận',
+  'code.resend': 'Gửi lại mã',
+  'code.resendIn': 'Gửi lại mã sau {seconds} giây',
+
   'handover.heading': 'Cảm ơn Ông/Bà',
   'handover.coming': 'Cán bộ đang đến để giúp Ông/Bà làm tiếp hồ sơ.',
   'handover.bring': 'Ông/Bà chuẩn bị sẵn các giấy tờ cần mang và chờ tại đây.',
+
+  'pad.label': 'Bàn phím số',
+  'pad.clear': 'Xóa hết',
+  'pad.back': 'Xóa',
 
   'help.button': 'Gọi cán bộ hỗ trợ',
   'help.calling': 'Đang gọi cán bộ hỗ trợ…',
@@ -95,6 +117,14 @@ export const strings = {
   'error.speechUnavailable': 'Máy chưa đọc to được.',
   'error.cardForeign': 'Mã QR này không phải của thẻ căn cước. Ông/Bà lật thẻ, đưa mặt trước có mã QR vào máy đọc.',
   'error.cardUnreadable': 'Máy chưa đọc được đầy đủ mã QR trên thẻ. Ông/Bà giữ thẻ yên để máy đọc lại.',
+  'error.invalidPhone': 'Số điện thoại này chưa đúng. Ông/Bà kiểm tra lại 10 số.',
+  'error.otpWrong': 'Mã chưa đúng. Ông/Bà xem lại tin nhắn và nhập lại.',
+  'error.otpLocked': 'Ông/Bà đã nhập sai quá nhiều lần. Ông/Bà bấm “Gửi lại mã” để nhận mã mới.',
+  'error.otpExpired': 'Mã đã hết hạn. Ông/Bà bấm “Gửi lại mã” để nhận mã mới.',
+  'error.otpUsed': 'Mã này đã được dùng. Ông/Bà bấm “Gửi lại mã” để nhận mã mới.',
+  'error.tooManyCodes': 'Số điện thoại này đã nhận quá nhiều mã. Ông/Bà vui lòng gọi cán bộ hỗ trợ.',
+  'error.resendTooSoon': 'Ông/Bà chờ thêm một chút rồi bấm “Gửi lại mã”.',
+  'error.noCard': 'Máy chưa đọc thẻ căn cước của Ông/Bà. Ông/Bà quay lại bước đọc thẻ.',
   'error.cardInvalid': 'Thông tin trong mã QR của thẻ không hợp lệ. Ông/Bà vui lòng bấm “Gọi cán bộ hỗ trợ”.',
   'error.askStaff': 'Ông/Bà vui lòng bấm “Gọi cán bộ hỗ trợ” hoặc đến quầy tiếp nhận.',
 } as const;
