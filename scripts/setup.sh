@@ -20,6 +20,8 @@ APT_PACKAGES=(
   python3-venv
   # The voice behind "Nghe"
   espeak-ng
+  # The kiosk compositor the systemd unit runs (checked by systemd-analyze verify)
+  cage
 )
 
 SUDO=""

@@ -29,6 +29,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "cargo test (all crates)"
 cargo test --workspace --exclude motcua-e2e --locked
 
+stage "deploy: the systemd unit verifies"
+systemd-analyze verify --man=no deploy/motcua-kiosk.service
+
 stage "build the kiosk and the CLI"
 cargo build --locked -p motcua-kiosk -p motcua-cli
 
