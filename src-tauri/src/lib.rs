@@ -31,6 +31,8 @@ pub struct Options {
     pub kiosk_id: Option<String>,
     /// Seconds without a touch before the "are you still there?" countdown.
     pub idle_seconds: Option<u32>,
+    /// The espeak-ng compatible program that speaks (default `espeak-ng`).
+    pub speech_program: Option<String>,
 }
 
 /// Default idle time before the countdown (2 minutes).
@@ -52,8 +54,8 @@ fn parse_idle(v: &str) -> anyhow::Result<u32> {
     Ok(n)
 }
 
-const USAGE: &str = "usage: motcua-kiosk [--backend URL] [--data DIR] [--kiosk-id ID] [--idle-seconds N]\n\
-    environment: MOTCUA_BACKEND_URL, MOTCUA_DATA_DIR, MOTCUA_KIOSK_ID, MOTCUA_IDLE_SECONDS";
+const USAGE: &str = "usage: motcua-kiosk [--backend URL] [--data DIR] [--kiosk-id ID] [--idle-seconds N] [--speech-program PATH]\n\
+    environment: MOTCUA_BACKEND_URL, MOTCUA_DATA_DIR, MOTCUA_KIOSK_ID, MOTCUA_IDLE_SECONDS, MOTCUA_SPEECH_PROGRAM";
 
 impl Options {
     /// Reads `--backend URL`, `--data DIR`, `--kiosk-id ID`, `--idle-seconds N`,
@@ -68,6 +70,7 @@ impl Options {
             idle_seconds: env("MOTCUA_IDLE_SECONDS")
                 .map(|v| parse_idle(&v))
                 .transpose()?,
+            speech_program: env("MOTCUA_SPEECH_PROGRAM"),
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -86,6 +89,7 @@ impl Options {
                 "--data" => o.data_dir = Some(PathBuf::from(value()?)),
                 "--kiosk-id" => o.kiosk_id = Some(value()?),
                 "--idle-seconds" => o.idle_seconds = Some(parse_idle(&value()?)?),
+                "--speech-program" => o.speech_program = Some(value()?),
                 "-h" | "--help" => {
                     println!("{USAGE}");
                     std::process::exit(0);
@@ -159,7 +163,10 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         .plugin(lockdown::plugin())
         .invoke_handler(specta.invoke_handler())
         .manage(kiosk)
-        .manage(speech::Speech::default())
+        .manage(speech::Speech::new(
+            options.speech_program.as_deref().unwrap_or("espeak-ng"),
+            "vi",
+        ))
         .manage(session::Session::default())
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {

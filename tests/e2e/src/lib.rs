@@ -197,9 +197,21 @@ impl App {
             .wait()
             .at_most(limit)
             .for_element(Locator::Css(css));
-        match tokio::time::timeout(limit + Duration::from_secs(5), fut).await {
-            Ok(r) => r.with_context(|| what),
-            Err(_) => bail!("{what}: no answer within {limit:?}"),
+        let found = match tokio::time::timeout(limit + Duration::from_secs(5), fut).await {
+            Ok(Ok(element)) => return Ok(element),
+            Ok(Err(e)) => anyhow::Error::new(e).context(what),
+            Err(_) => anyhow::anyhow!("{what}: no answer within {limit:?}"),
+        };
+        // Say what was on screen instead: most failures are explained by it.
+        let screen = tokio::time::timeout(
+            Duration::from_secs(5),
+            self.client
+                .execute("return document.body.innerText.slice(0, 600)", vec![]),
+        )
+        .await;
+        match screen {
+            Ok(Ok(text)) => Err(found.context(format!("the screen showed: {text}"))),
+            _ => Err(found),
         }
     }
 
@@ -285,6 +297,59 @@ impl App {
 
     pub async fn close(self) -> anyhow::Result<()> {
         step("closing the session", self.client.close()).await
+    }
+}
+
+/// A voice for the kiosk's `--speech-program` that records every text it is
+/// asked to say (one line each) and renders it with the real espeak-ng to a
+/// WAV file, since a test machine has no sound card.
+pub struct RecordingVoice {
+    dir: tempfile::TempDir,
+}
+
+impl RecordingVoice {
+    pub fn new() -> anyhow::Result<Self> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let script = dir.path().join("voice.sh");
+        let said = dir.path().join("said.txt");
+        let wav = dir.path().join("last.wav");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\n\
+                 # Arguments as espeak-ng gets them; the text comes on stdin.\n\
+                 text=$(cat)\n\
+                 printf '%s\\n' \"$text\" >> '{said}'\n\
+                 printf '%s' \"$text\" | exec espeak-ng \"$@\" -w '{wav}'\n",
+                said = said.display(),
+                wav = wav.display(),
+            ),
+        )?;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+        Ok(Self { dir })
+    }
+
+    /// The program to pass as `--speech-program`.
+    pub fn program(&self) -> String {
+        self.dir.path().join("voice.sh").display().to_string()
+    }
+
+    /// Everything said so far.
+    pub fn said(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("said.txt")).unwrap_or_default()
+    }
+
+    /// Waits until the voice has said something containing `text`.
+    pub async fn wait_for(&self, text: &str) -> anyhow::Result<()> {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        while Instant::now() < deadline {
+            if self.said().contains(text) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("the kiosk never said {text:?}; it said {:?}", self.said())
     }
 }
 

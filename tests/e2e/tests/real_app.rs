@@ -25,7 +25,10 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     .await?;
     let kiosk_dir = tempfile::tempdir()?;
     let kiosk_id = format!("e2e-{label}");
+    let voice = motcua_e2e::RecordingVoice::new()?;
     let args: Vec<String> = vec![
+        "--speech-program".into(),
+        voice.program(),
         "--backend".into(),
         server.url(),
         "--data".into(),
@@ -56,6 +59,9 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     ensure!(lang == "vi", "page language is {lang}");
     app.screenshot(&shots.join(format!("{label}-1-welcome.png")))
         .await?;
+    // "Nghe" reads the screen aloud.
+    app.click("[data-testid=listen]").await?;
+    voice.wait_for("Xin chào Ông/Bà.").await?;
 
     eprintln!("[{label}] welcome checked");
     // The procedure list comes from the backend's catalog.
@@ -84,6 +90,8 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     }
     app.screenshot(&shots.join(format!("{label}-3-detail.png")))
         .await?;
+    app.click("[data-testid=listen]").await?;
+    voice.wait_for("8.000 đồng mỗi bản").await?;
 
     eprintln!("[{label}] fee read: {fee}");
     // One tap calls a helper; the request reaches the server.
@@ -138,6 +146,8 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
         .await?
         .text()
         .await?;
+    // The scan changed the screen: the UI drops taps right after a change.
+    app.screen_changed();
     for expected in [
         "NGUYỄN VĂN AN",
         "001089012345",
@@ -151,6 +161,8 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     }
     app.screenshot(&shots.join(format!("{label}-6-confirm.png")))
         .await?;
+    // The confirmation is read aloud by itself.
+    voice.wait_for("NGUYỄN VĂN AN").await?;
     eprintln!("[{label}] card read and shown");
 
     // "Đúng": a helper is called to take the dossier on.
