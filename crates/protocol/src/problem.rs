@@ -89,7 +89,9 @@ impl ProblemCode {
             Self::InvalidPhone => {
                 "Số điện thoại chưa đúng. Ông/Bà vui lòng nhập số di động gồm 10 chữ số, bắt đầu bằng 0."
             }
-            Self::OtpWrong => "Mã xác thực chưa đúng. Ông/Bà vui lòng xem lại tin nhắn và nhập lại.",
+            Self::OtpWrong => {
+                "Mã xác thực chưa đúng. Ông/Bà vui lòng xem lại tin nhắn và nhập lại."
+            }
             Self::OtpLocked => {
                 "Ông/Bà đã nhập sai mã quá nhiều lần. Ông/Bà vui lòng bấm \"Gửi lại mã\" để nhận mã mới."
             }
