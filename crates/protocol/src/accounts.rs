@@ -7,9 +7,6 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Longest name or address an account request may carry (characters).
-pub const ACCOUNT_TEXT_MAX_CHARS: usize = 200;
-
 /// Longest reason a helper may give when vouching (characters).
 pub const VOUCH_REASON_MAX_CHARS: usize = 500;
 

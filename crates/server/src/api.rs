@@ -4,7 +4,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use motcua_protocol::help::HELP_FIELD_MAX_CHARS;
 use motcua_protocol::{
@@ -26,7 +26,11 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/help-requests",
             get(list_help_requests).post(create_help_request),
-        );
+        )
+        .route("/accounts/lookup", post(crate::accounts::lookup))
+        .route("/accounts/otp", post(crate::accounts::request_otp))
+        .route("/accounts/verify", post(crate::accounts::verify))
+        .route("/accounts/vouch", post(crate::accounts::vouch));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))
