@@ -16,7 +16,7 @@ use motcua_protocol::{
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::api::ApiJson;
+use crate::api::{ApiJson, check_text_max as check_text};
 use crate::store::{ChallengeStatus, IdentityRow, NewChallengeRow};
 use crate::{ApiError, AppState};
 
@@ -98,25 +98,6 @@ fn check_identity(
     cccd::check_identity(&input, today_in_vietnam(now))
         .map(|i| identity_row(&i))
         .map_err(|e| card_error(&e))
-}
-
-/// Trimmed, NFC, non-empty, at most `max` characters, no control characters.
-fn check_text(name: &str, value: &str, max: usize) -> Result<String, ApiError> {
-    let value = motcua_core::text::nfc(value.trim());
-    if value.is_empty() {
-        return Err(ApiError::invalid(format!("{name} is empty")));
-    }
-    if value.chars().count() > max {
-        return Err(ApiError::invalid(format!(
-            "{name} is longer than {max} characters"
-        )));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(ApiError::invalid(format!(
-            "{name} contains control characters"
-        )));
-    }
-    Ok(value)
 }
 
 fn random_code_and_salt() -> (String, [u8; 16]) {

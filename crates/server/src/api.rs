@@ -98,13 +98,18 @@ async fn procedure(
 }
 
 fn check_text(name: &str, value: &str) -> Result<String, ApiError> {
+    check_text_max(name, value, HELP_FIELD_MAX_CHARS)
+}
+
+/// Trimmed, NFC, non-empty, at most `max` characters, no control characters.
+pub(crate) fn check_text_max(name: &str, value: &str, max: usize) -> Result<String, ApiError> {
     let value = motcua_core::text::nfc(value.trim());
     if value.is_empty() {
         return Err(ApiError::invalid(format!("{name} is empty")));
     }
-    if value.chars().count() > HELP_FIELD_MAX_CHARS {
+    if value.chars().count() > max {
         return Err(ApiError::invalid(format!(
-            "{name} is longer than {HELP_FIELD_MAX_CHARS} characters"
+            "{name} is longer than {max} characters"
         )));
     }
     if value.chars().any(char::is_control) {

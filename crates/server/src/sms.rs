@@ -73,7 +73,7 @@ impl std::fmt::Debug for Secret {
 /// How the server sends SMS.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum SmsConfig {
-    /// Append to a JSON-lines file; `None` is `<data_dir>/sms-outbox.jsonl`.
+    /// Append to `<data_dir>/sms-outbox.jsonl` (development and tests).
     #[default]
     FileSink,
     /// Append to this JSON-lines file.
