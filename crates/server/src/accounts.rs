@@ -183,6 +183,9 @@ pub(crate) async fn request_otp(
         .map_err(|e| ApiError::new(ProblemCode::InvalidPhone, e.to_string()))?;
 
     let now = now_t.unix_timestamp();
+    // Challenges older than the rate window are expired and count for no
+    // limit: drop them with the personal data they hold.
+    s.store.purge_challenges(now - CODES_WINDOW_SECONDS).await?;
     let id = uuid::Uuid::new_v4().to_string();
     let (code, salt) = random_code_and_salt();
     let salt = hex(&salt);

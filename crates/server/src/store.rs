@@ -226,6 +226,16 @@ impl Store {
         Ok(Ok(()))
     }
 
+    /// Deletes challenges created at or before `before`, with the identity
+    /// and phone they hold. Returns how many went.
+    pub async fn purge_challenges(&self, before: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM otp_challenges WHERE created_at <= ?1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Removes a challenge whose code could not be sent: it was never
     /// usable and does not count against the phone's limits.
     pub async fn delete_challenge(&self, id: &str) -> Result<(), StoreError> {

@@ -357,6 +357,9 @@ async fn codes_per_phone_are_limited_per_hour_and_per_minute() {
         assert_eq!(body["retry_after_seconds"], json!(retry), "t={at}");
     }
     assert_eq!(t.sent().len(), sent, "a refused request sent an SMS");
+    // Challenges older than the hour were purged with their personal data:
+    // only those of 3600, 3661 remain.
+    assert_eq!(t.counts().await, (0, 2, 0));
 }
 
 #[tokio::test]
