@@ -44,6 +44,7 @@ impl Kiosk {
                 let config = motcua_server::Config {
                     data_dir: data_dir.join("backend"),
                     catalog: None,
+                    sms: motcua_server::SmsConfig::default(),
                 };
                 let running =
                     motcua_server::start(&config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))

@@ -172,8 +172,18 @@ impl From<ClientError> for CommandError {
                 ProblemCode::NotFound => ErrorCode::NotFound,
                 ProblemCode::InvalidRequest
                 | ProblemCode::MethodNotAllowed
-                | ProblemCode::PayloadTooLarge => ErrorCode::InvalidRequest,
-                ProblemCode::Internal => ErrorCode::BackendError,
+                | ProblemCode::PayloadTooLarge
+                // The account screens, which will map these to their own
+                // messages, are not built yet.
+                | ProblemCode::InvalidCard
+                | ProblemCode::InvalidPhone
+                | ProblemCode::OtpWrong
+                | ProblemCode::OtpLocked
+                | ProblemCode::OtpExpired
+                | ProblemCode::OtpUsed
+                | ProblemCode::TooManyCodes
+                | ProblemCode::ResendTooSoon => ErrorCode::InvalidRequest,
+                ProblemCode::Internal | ProblemCode::SmsUnavailable => ErrorCode::BackendError,
             },
             ClientError::BadUrl(_) | ClientError::Status { .. } | ClientError::Decode(_) => {
                 ErrorCode::BackendError

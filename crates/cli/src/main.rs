@@ -33,6 +33,11 @@ enum Command {
         /// Catalog file (default: DATA/catalog.toml, else the sample catalog).
         #[arg(long, env = "MOTCUA_CATALOG")]
         catalog: Option<PathBuf>,
+        /// SMS gateway URL: one-time codes are POSTed there as JSON {to, text}
+        /// with the bearer token from MOTCUA_SMS_TOKEN. Without it, codes are
+        /// appended to DATA/sms-outbox.jsonl (development only).
+        #[arg(long, env = "MOTCUA_SMS_URL")]
+        sms_url: Option<String>,
     },
     /// Work with procedure catalogs.
     Catalog {
@@ -65,7 +70,20 @@ fn main() -> anyhow::Result<()> {
             data,
             listen,
             catalog,
+            sms_url,
         } => {
+            let sms = match sms_url {
+                Some(url) => {
+                    let token = std::env::var("MOTCUA_SMS_TOKEN")
+                        .context("--sms-url needs the gateway token in MOTCUA_SMS_TOKEN")?;
+                    anyhow::ensure!(!token.trim().is_empty(), "MOTCUA_SMS_TOKEN is empty");
+                    motcua_server::SmsConfig::Http {
+                        url,
+                        token: motcua_server::Secret::new(token.trim()),
+                    }
+                }
+                None => motcua_server::SmsConfig::default(),
+            };
             tracing_subscriber::fmt()
                 .with_env_filter(
                     tracing_subscriber::EnvFilter::try_from_default_env()
@@ -77,6 +95,7 @@ fn main() -> anyhow::Result<()> {
                 let config = motcua_server::Config {
                     data_dir: data,
                     catalog,
+                    sms,
                 };
                 let running = motcua_server::start(&config, listen)
                     .await

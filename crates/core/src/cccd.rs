@@ -362,13 +362,7 @@ pub fn parse_on(payload: &str, today: Date) -> Result<CitizenCard, CardError> {
         s if is_digits(s, 9) => Some(s.to_owned()),
         _ => return Err(CardError::OldIdNumberFormat),
     };
-    let full_name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if full_name.is_empty() {
-        return Err(CardError::NameEmpty);
-    }
-    if !is_name(&full_name) {
-        return Err(CardError::NameCharacters);
-    }
+    let full_name = clean_name(name)?;
     let date_of_birth = date(dob, DateField::Birth, today)?;
     let sex = match sex.trim().to_lowercase().as_str() {
         "nam" => Sex::Male,
@@ -394,6 +388,114 @@ pub fn parse_on(payload: &str, today: Date) -> Result<CitizenCard, CardError> {
         address: address.to_owned(),
         issue_date,
     })
+}
+
+/// A citizen's identity as typed or sent over the API rather than read from
+/// the card's QR: the same rules as [`parse_on`], field by field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdentityInput<'a> {
+    pub id_number: &'a str,
+    pub full_name: &'a str,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: &'a str,
+    pub sex: Sex,
+    pub address: &'a str,
+}
+
+/// A checked identity, in NFC, whitespace collapsed in the name and trimmed
+/// elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub id_number: String,
+    pub full_name: String,
+    pub date_of_birth: Date,
+    pub sex: Sex,
+    pub address: String,
+}
+
+/// Longest name or address [`check_identity`] accepts, in characters.
+pub const IDENTITY_TEXT_MAX_CHARS: usize = 200;
+
+/// Checks identity fields with the card's rules: ID number structure against
+/// the date of birth and sex, name letters, a real past date of birth, a
+/// non-empty address, no control or invisible characters.
+pub fn check_identity(input: &IdentityInput<'_>, today: Date) -> Result<Identity, CardError> {
+    let fields = [
+        input.id_number,
+        input.full_name,
+        input.date_of_birth,
+        input.address,
+    ];
+    if fields
+        .iter()
+        .any(|f| f.chars().count() > IDENTITY_TEXT_MAX_CHARS)
+    {
+        return Err(CardError::TooLong);
+    }
+    if fields.iter().any(|f| f.chars().any(is_forbidden)) {
+        return Err(CardError::ControlCharacter);
+    }
+    if fields.iter().any(|f| f.contains('\u{FFFD}')) {
+        return Err(CardError::Damaged);
+    }
+    let id = input.id_number.trim();
+    check_id_number_shape(id)?;
+    let full_name = clean_name(&input.full_name.nfc().collect::<String>())?;
+    let date_of_birth = iso_date_of_birth(input.date_of_birth.trim(), today)?;
+    let address: String = input.address.trim().nfc().collect();
+    if address.is_empty() {
+        return Err(CardError::AddressEmpty);
+    }
+    check_id_number(id, date_of_birth.year(), input.sex)?;
+    Ok(Identity {
+        id_number: id.to_owned(),
+        full_name,
+        date_of_birth,
+        sex: input.sex,
+        address,
+    })
+}
+
+/// Checks what an ID number alone can tell: 12 digits, a known province
+/// code, a used century-and-sex digit.
+pub fn check_id_number_shape(id: &str) -> Result<(), CardError> {
+    if !is_digits(id, 12) {
+        return Err(CardError::IdNumberFormat);
+    }
+    if id.get(..3).and_then(province_name).is_none() {
+        return Err(CardError::UnknownProvince);
+    }
+    if id.as_bytes().get(3).is_some_and(|b| *b > b'7') {
+        return Err(CardError::CenturyCode);
+    }
+    Ok(())
+}
+
+/// Whitespace collapsed; words of letters (see [`is_name`]).
+fn clean_name(name: &str) -> Result<String, CardError> {
+    let full_name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if full_name.is_empty() {
+        return Err(CardError::NameEmpty);
+    }
+    if !is_name(&full_name) {
+        return Err(CardError::NameCharacters);
+    }
+    Ok(full_name)
+}
+
+/// `YYYY-MM-DD`, a calendar date not after `today`.
+fn iso_date_of_birth(s: &str, today: Date) -> Result<Date, CardError> {
+    let which = DateField::Birth;
+    let b = s.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return Err(CardError::DateFormat(which));
+    }
+    // Reorder to the card's ddmmyyyy and reuse its date rule.
+    let ddmmyyyy = match (s.get(8..10), s.get(5..7), s.get(..4)) {
+        (Some(d), Some(m), Some(y)) => format!("{d}{m}{y}"),
+        _ => return Err(CardError::DateFormat(which)),
+    };
+    date(&ddmmyyyy, which, today)
 }
 
 /// Removes one line ending (CRLF, LF or CR) that a keyboard-wedge reader adds.
@@ -1134,5 +1236,145 @@ mod tests {
             parse("001689012345||A|15032289|Nam|X|20042290"),
             Err(CardError::DateInFuture(DateField::Birth))
         );
+    }
+
+    fn identity<'a>(
+        id: &'a str,
+        name: &'a str,
+        dob: &'a str,
+        sex: Sex,
+        address: &'a str,
+    ) -> IdentityInput<'a> {
+        IdentityInput {
+            id_number: id,
+            full_name: name,
+            date_of_birth: dob,
+            sex,
+            address,
+        }
+    }
+
+    #[test]
+    fn identity_fields_follow_the_card_rules() {
+        let nfd_name: String = "Lê Thị Thủy".nfd().collect();
+        let ok: &[(IdentityInput<'_>, &str, Date)] = &[
+            (
+                identity(
+                    "001089012345",
+                    " NGUYỄN  VĂN AN ",
+                    "1989-03-15",
+                    Sex::Male,
+                    " Số 5, Đông Sơn ",
+                ),
+                "NGUYỄN VĂN AN",
+                date!(1989 - 03 - 15),
+            ),
+            (
+                identity(
+                    "038155000123",
+                    &nfd_name,
+                    "1955-01-01",
+                    Sex::Female,
+                    "Thôn 3",
+                ),
+                "Lê Thị Thủy",
+                date!(1955 - 01 - 01),
+            ),
+            (
+                identity(
+                    "066190000001",
+                    "H'Hen Niê",
+                    "1990-07-01",
+                    Sex::Female,
+                    "Buôn Ma Thuột",
+                ),
+                "H'Hen Niê",
+                date!(1990 - 07 - 01),
+            ),
+        ];
+        for (input, name, dob) in ok {
+            let got = check_identity(input, TODAY).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(&got.full_name, name);
+            assert_eq!(&got.date_of_birth, dob);
+            assert!(crate::text::is_nfc(&got.full_name) && crate::text::is_nfc(&got.address));
+        }
+        let long = "A".repeat(201);
+        let bad: &[(IdentityInput<'_>, CardError)] = &[
+            (
+                identity("00108901234", "A", "1989-03-15", Sex::Male, "X"),
+                CardError::IdNumberFormat,
+            ),
+            (
+                identity("00108901234x", "A", "1989-03-15", Sex::Male, "X"),
+                CardError::IdNumberFormat,
+            ),
+            (
+                identity("999089012345", "A", "1989-03-15", Sex::Male, "X"),
+                CardError::UnknownProvince,
+            ),
+            (
+                identity("001889012345", "A", "1989-03-15", Sex::Male, "X"),
+                CardError::CenturyCode,
+            ),
+            (
+                identity("001089012345", "A", "1989-03-15", Sex::Female, "X"),
+                CardError::SexMismatch,
+            ),
+            (
+                identity("001089012345", "A", "1988-03-15", Sex::Male, "X"),
+                CardError::YearMismatch,
+            ),
+            (
+                identity("001089012345", "A", "2089-03-15", Sex::Male, "X"),
+                CardError::DateInFuture(DateField::Birth),
+            ),
+            (
+                identity("001089012345", "A", "15/03/1989", Sex::Male, "X"),
+                CardError::DateFormat(DateField::Birth),
+            ),
+            (
+                identity("001089012345", "A", "1989-3-15", Sex::Male, "X"),
+                CardError::DateFormat(DateField::Birth),
+            ),
+            (
+                identity("001089012345", "A", "1989-02-30", Sex::Male, "X"),
+                CardError::DateInvalid(DateField::Birth),
+            ),
+            (
+                identity("001089012345", "  ", "1989-03-15", Sex::Male, "X"),
+                CardError::NameEmpty,
+            ),
+            (
+                identity("001089012345", "An 2", "1989-03-15", Sex::Male, "X"),
+                CardError::NameCharacters,
+            ),
+            (
+                identity("001089012345", "A", "1989-03-15", Sex::Male, " "),
+                CardError::AddressEmpty,
+            ),
+            (
+                identity("001089012345", "A\u{202E}", "1989-03-15", Sex::Male, "X"),
+                CardError::ControlCharacter,
+            ),
+            (
+                identity("001089012345", "A", "1989-03-15", Sex::Male, "X\n"),
+                CardError::ControlCharacter,
+            ),
+            (
+                identity("001089012345", "A", "1989-03-15", Sex::Male, "X\u{FFFD}"),
+                CardError::Damaged,
+            ),
+            (
+                identity("001089012345", &long, "1989-03-15", Sex::Male, "X"),
+                CardError::TooLong,
+            ),
+        ];
+        for (input, want) in bad {
+            assert_eq!(
+                check_identity(input, TODAY).as_ref(),
+                Err(want),
+                "{input:?}"
+            );
+        }
     }
 }

@@ -4,8 +4,11 @@
 use std::time::Duration;
 
 use motcua_protocol::{
-    Catalog, Health, HelpRequest, HelpRequestList, NewHelpRequest, Problem, Procedure,
+    AccountLookup, AccountLookupResult, AccountVerified, Catalog, Health, HelpRequest,
+    HelpRequestList, NewHelpRequest, NewOtpChallenge, NewVouch, OtpChallenge, OtpVerify, Problem,
+    Procedure, VouchedAccount,
 };
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Why a call to the backend failed.
@@ -121,6 +124,54 @@ impl ApiClient {
 
     pub async fn help_requests(&self) -> Result<HelpRequestList, ClientError> {
         self.get("/v1/help-requests").await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await?;
+        Self::read(resp).await
+    }
+
+    /// Whether the ID number has an account; the phone comes back masked.
+    pub async fn lookup_account(
+        &self,
+        id_number: &str,
+    ) -> Result<AccountLookupResult, ClientError> {
+        let body = AccountLookup {
+            id_number: id_number.to_owned(),
+        };
+        self.post("/v1/accounts/lookup", &body).await
+    }
+
+    /// Asks the backend to send a one-time code to the citizen's phone.
+    pub async fn request_otp(&self, req: &NewOtpChallenge) -> Result<OtpChallenge, ClientError> {
+        self.post("/v1/accounts/otp", req).await
+    }
+
+    /// Checks the code; creates or links the account.
+    pub async fn verify_otp(
+        &self,
+        challenge_id: &str,
+        code: &str,
+    ) -> Result<AccountVerified, ClientError> {
+        let body = OtpVerify {
+            challenge_id: challenge_id.to_owned(),
+            code: code.to_owned(),
+        };
+        self.post("/v1/accounts/verify", &body).await
+    }
+
+    /// A helper vouches for a citizen without a phone.
+    pub async fn vouch_account(&self, req: &NewVouch) -> Result<VouchedAccount, ClientError> {
+        self.post("/v1/accounts/vouch", req).await
     }
 }
 

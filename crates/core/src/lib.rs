@@ -6,6 +6,7 @@
 //! - [`cccd`]: parse and check the QR on the front of the citizen ID card.
 //! - [`names`]: compare names with case and tone-mark placement folded.
 //! - [`keyboard`]: the on-screen Vietnamese keyboard's composition, and Telex.
+//! - [`phone`]: Vietnamese mobile numbers: normalise and mask.
 //! - [`text`]: Vietnamese text rules: NFC, money in digits and in words.
 //! - [`vietqr`]: NAPAS VietQR transfer payloads: encode, decode, CRC.
 //! - `client` (feature `client`): the HTTP client of the backend API.
@@ -17,5 +18,6 @@ pub mod client;
 pub mod fee;
 pub mod keyboard;
 pub mod names;
+pub mod phone;
 pub mod text;
 pub mod vietqr;

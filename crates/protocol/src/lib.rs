@@ -8,11 +8,16 @@
 //! It holds no behaviour beyond (de)serialisation and small invariants of the
 //! wire format, so both sides can depend on it without pulling anything else.
 
+pub mod accounts;
 mod catalog;
 pub mod help;
 pub mod paths;
 mod problem;
 
+pub use accounts::{
+    AccountLookup, AccountLookupResult, AccountVerified, NewOtpChallenge, NewVouch, OtpChallenge,
+    OtpVerify, Sex, VouchedAccount,
+};
 pub use catalog::{Catalog, Component, FeeRule, Field, Procedure, ProcessingTime};
 pub use help::{HelpRequest, HelpRequestList, HelpStatus, NewHelpRequest};
 pub use problem::{Problem, ProblemCode};

@@ -15,6 +15,24 @@ pub enum ProblemCode {
     PayloadTooLarge,
     /// The server failed; retrying later may help.
     Internal,
+    /// The citizen ID card data is not a valid card (detail names the rule).
+    InvalidCard,
+    /// The phone is not a Vietnamese mobile number.
+    InvalidPhone,
+    /// The one-time code is wrong; `attempts_left` says how many tries remain.
+    OtpWrong,
+    /// Too many wrong codes: the challenge is locked, ask for a new code.
+    OtpLocked,
+    /// The one-time code has expired, ask for a new code.
+    OtpExpired,
+    /// The challenge was already used.
+    OtpUsed,
+    /// Too many codes for this phone in the last hour (`Retry-After`).
+    TooManyCodes,
+    /// A code was sent to this phone moments ago (`Retry-After`).
+    ResendTooSoon,
+    /// The SMS could not be sent; no code is pending.
+    SmsUnavailable,
 }
 
 impl ProblemCode {
@@ -26,6 +44,12 @@ impl ProblemCode {
             Self::MethodNotAllowed => 405,
             Self::PayloadTooLarge => 413,
             Self::Internal => 500,
+            Self::InvalidCard | Self::InvalidPhone | Self::OtpWrong => 400,
+            Self::OtpLocked => 403,
+            Self::OtpUsed => 409,
+            Self::OtpExpired => 410,
+            Self::TooManyCodes | Self::ResendTooSoon => 429,
+            Self::SmsUnavailable => 502,
         }
     }
 
@@ -37,6 +61,15 @@ impl ProblemCode {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Internal => "internal",
+            Self::InvalidCard => "invalid_card",
+            Self::InvalidPhone => "invalid_phone",
+            Self::OtpWrong => "otp_wrong",
+            Self::OtpLocked => "otp_locked",
+            Self::OtpExpired => "otp_expired",
+            Self::OtpUsed => "otp_used",
+            Self::TooManyCodes => "too_many_codes",
+            Self::ResendTooSoon => "resend_too_soon",
+            Self::SmsUnavailable => "sms_unavailable",
         }
     }
 
@@ -49,6 +82,31 @@ impl ProblemCode {
             Self::PayloadTooLarge => "Tệp gửi lên quá lớn.",
             Self::Internal => {
                 "Hệ thống đang bận. Ông/Bà vui lòng thử lại sau ít phút hoặc gọi cán bộ hỗ trợ."
+            }
+            Self::InvalidCard => {
+                "Thông tin trên thẻ căn cước chưa đúng. Ông/Bà vui lòng đọc lại thẻ hoặc gọi cán bộ hỗ trợ."
+            }
+            Self::InvalidPhone => {
+                "Số điện thoại chưa đúng. Ông/Bà vui lòng nhập số di động gồm 10 chữ số, bắt đầu bằng 0."
+            }
+            Self::OtpWrong => {
+                "Mã xác thực chưa đúng. Ông/Bà vui lòng xem lại tin nhắn và nhập lại."
+            }
+            Self::OtpLocked => {
+                "Ông/Bà đã nhập sai mã quá nhiều lần. Ông/Bà vui lòng bấm \"Gửi lại mã\" để nhận mã mới."
+            }
+            Self::OtpExpired => {
+                "Mã xác thực đã hết hiệu lực. Ông/Bà vui lòng bấm \"Gửi lại mã\" để nhận mã mới."
+            }
+            Self::OtpUsed => "Mã xác thực này đã được dùng. Ông/Bà vui lòng tiếp tục bước sau.",
+            Self::TooManyCodes => {
+                "Số điện thoại này đã nhận quá nhiều mã trong một giờ. Ông/Bà vui lòng thử lại sau hoặc gọi cán bộ hỗ trợ."
+            }
+            Self::ResendTooSoon => {
+                "Mã vừa được gửi. Ông/Bà vui lòng chờ một phút rồi bấm \"Gửi lại mã\"."
+            }
+            Self::SmsUnavailable => {
+                "Chưa gửi được tin nhắn. Ông/Bà vui lòng thử lại sau ít phút hoặc gọi cán bộ hỗ trợ."
             }
         }
     }
@@ -71,6 +129,13 @@ pub struct Problem {
     pub message: String,
     /// English, for logs and API clients.
     pub detail: String,
+    /// With `otp_wrong` and `otp_locked`: how many tries the challenge has left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u32>,
+    /// With `too_many_codes` and `resend_too_soon`: seconds to wait, as in
+    /// the `Retry-After` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<u64>,
 }
 
 impl Problem {
@@ -82,8 +147,30 @@ impl Problem {
             code,
             message: code.message_vi().to_owned(),
             detail: detail.into(),
+            attempts_left: None,
+            retry_after_seconds: None,
         }
     }
+}
+
+impl ProblemCode {
+    /// Every code, for tests and documentation.
+    pub const ALL: [ProblemCode; 14] = [
+        Self::InvalidRequest,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::PayloadTooLarge,
+        Self::Internal,
+        Self::InvalidCard,
+        Self::InvalidPhone,
+        Self::OtpWrong,
+        Self::OtpLocked,
+        Self::OtpExpired,
+        Self::OtpUsed,
+        Self::TooManyCodes,
+        Self::ResendTooSoon,
+        Self::SmsUnavailable,
+    ];
 }
 
 #[cfg(test)]
@@ -107,17 +194,32 @@ mod tests {
 
     #[test]
     fn every_code_has_a_distinct_status_and_wire_name() {
-        let all = [
-            ProblemCode::InvalidRequest,
-            ProblemCode::NotFound,
-            ProblemCode::MethodNotAllowed,
-            ProblemCode::PayloadTooLarge,
-            ProblemCode::Internal,
-        ];
-        for c in all {
+        let mut seen = std::collections::HashSet::new();
+        for c in ProblemCode::ALL {
             let wire = serde_json::to_value(c).unwrap_or_default();
             assert_eq!(wire, c.as_str());
             assert!(c.status() >= 400);
+            assert!(seen.insert(c.as_str()), "{} twice", c.as_str());
+            let m = c.message_vi();
+            assert!(!m.is_empty() && m.ends_with('.'), "{m}");
+            assert!(
+                m.chars().all(|ch| !ch.is_control()),
+                "{} message has a control character",
+                c.as_str()
+            );
         }
+    }
+
+    #[test]
+    fn extension_members_appear_only_when_set() {
+        let mut p = Problem::new(ProblemCode::OtpWrong, "wrong code");
+        let v = serde_json::to_value(&p).unwrap_or_default();
+        assert!(v.get("attempts_left").is_none());
+        p.attempts_left = Some(3);
+        let v = serde_json::to_value(&p).unwrap_or_default();
+        assert_eq!(v["attempts_left"], 3);
+        assert_eq!(v["status"], 400);
+        let back: Problem = serde_json::from_value(v).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, p);
     }
 }

@@ -4,7 +4,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use motcua_protocol::help::HELP_FIELD_MAX_CHARS;
 use motcua_protocol::{
@@ -26,7 +26,11 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/help-requests",
             get(list_help_requests).post(create_help_request),
-        );
+        )
+        .route("/accounts/lookup", post(crate::accounts::lookup))
+        .route("/accounts/otp", post(crate::accounts::request_otp))
+        .route("/accounts/verify", post(crate::accounts::verify))
+        .route("/accounts/vouch", post(crate::accounts::vouch));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))
@@ -94,13 +98,18 @@ async fn procedure(
 }
 
 fn check_text(name: &str, value: &str) -> Result<String, ApiError> {
+    check_text_max(name, value, HELP_FIELD_MAX_CHARS)
+}
+
+/// Trimmed, NFC, non-empty, at most `max` characters, no control characters.
+pub(crate) fn check_text_max(name: &str, value: &str, max: usize) -> Result<String, ApiError> {
     let value = motcua_core::text::nfc(value.trim());
     if value.is_empty() {
         return Err(ApiError::invalid(format!("{name} is empty")));
     }
-    if value.chars().count() > HELP_FIELD_MAX_CHARS {
+    if value.chars().count() > max {
         return Err(ApiError::invalid(format!(
-            "{name} is longer than {HELP_FIELD_MAX_CHARS} characters"
+            "{name} is longer than {max} characters"
         )));
     }
     if value.chars().any(char::is_control) {

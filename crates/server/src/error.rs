@@ -8,6 +8,11 @@ use motcua_protocol::{Problem, ProblemCode};
 pub struct ApiError {
     pub code: ProblemCode,
     pub detail: String,
+    /// Sent as the problem's `attempts_left`.
+    pub attempts_left: Option<u32>,
+    /// Sent as the `Retry-After` header and the problem's
+    /// `retry_after_seconds`.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -15,7 +20,19 @@ impl ApiError {
         Self {
             code,
             detail: detail.into(),
+            attempts_left: None,
+            retry_after: None,
         }
+    }
+
+    pub fn with_attempts_left(mut self, n: u32) -> Self {
+        self.attempts_left = Some(n);
+        self
+    }
+
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     pub fn invalid(detail: impl Into<String>) -> Self {
@@ -38,7 +55,9 @@ impl From<crate::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let problem = Problem::new(self.code, self.detail);
+        let mut problem = Problem::new(self.code, self.detail);
+        problem.attempts_left = self.attempts_left;
+        problem.retry_after_seconds = self.retry_after;
         let status =
             StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&problem).unwrap_or_default();
@@ -47,6 +66,10 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         resp
     }
 }

@@ -5,8 +5,11 @@
 //! embeds it on loopback when no backend is configured; `motcua server` runs
 //! the same code standalone for a center.
 
+mod accounts;
 mod api;
+mod clock;
 mod error;
+mod sms;
 mod store;
 
 use std::net::SocketAddr;
@@ -16,8 +19,16 @@ use std::sync::Arc;
 use motcua_protocol::Catalog;
 use tokio::sync::oneshot;
 
+pub use accounts::{
+    CODES_WINDOW_SECONDS, MAX_CODES_PER_WINDOW, OTP_TTL_SECONDS, RESEND_AFTER_SECONDS, sms_text,
+};
 pub use api::router;
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;
+pub use sms::{
+    DynSmsGateway, FileSink, HttpGateway, SMS_HTTP_TIMEOUT, SMS_OUTBOX_FILE, Secret, SmsConfig,
+    SmsError, SmsGateway,
+};
 pub use store::{Store, StoreError};
 
 /// File name of the SQLite database inside the data folder.
@@ -31,6 +42,19 @@ pub struct Config {
     /// Catalog file; `None` uses `<data_dir>/catalog.toml` when it exists,
     /// else the shipped sample catalog.
     pub catalog: Option<PathBuf>,
+    /// How one-time codes are sent.
+    pub sms: SmsConfig,
+}
+
+impl Config {
+    /// A configuration with the sample or folder catalog and the file SMS sink.
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            catalog: None,
+            sms: SmsConfig::default(),
+        }
+    }
 }
 
 /// Why the server could not start.
@@ -46,6 +70,8 @@ pub enum StartError {
     Catalog(#[from] motcua_core::catalog::CatalogError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Sms(#[from] SmsError),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -59,6 +85,10 @@ pub enum StartError {
 pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub store: Store,
+    /// Sends the one-time codes.
+    pub sms: Arc<dyn DynSmsGateway>,
+    /// The time the account rules act at.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
@@ -75,9 +105,16 @@ impl AppState {
             None => motcua_core::catalog::sample()?,
         };
         let store = Store::open(&config.data_dir.join(DB_FILE)).await?;
+        let sms: Arc<dyn DynSmsGateway> = match &config.sms {
+            SmsConfig::FileSink => Arc::new(FileSink::new(config.data_dir.join(SMS_OUTBOX_FILE))),
+            SmsConfig::File(path) => Arc::new(FileSink::new(path.clone())),
+            SmsConfig::Http { url, token } => Arc::new(HttpGateway::new(url, token.clone())?),
+        };
         Ok(Self {
             catalog: Arc::new(catalog),
             store,
+            sms,
+            clock: Arc::new(SystemClock),
         })
     }
 }

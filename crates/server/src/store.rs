@@ -98,3 +98,345 @@ impl Store {
             .collect()
     }
 }
+
+/// Identity fields of an account or a challenge, checked and NFC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityRow {
+    pub id_number: String,
+    pub full_name: String,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: String,
+    /// `male` or `female`.
+    pub sex: String,
+    pub address: String,
+}
+
+/// An account as the lookup sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    pub id: String,
+    pub phone: Option<String>,
+}
+
+/// A new one-time-code challenge to record.
+#[derive(Debug, Clone)]
+pub struct NewChallengeRow {
+    pub id: String,
+    pub identity: IdentityRow,
+    pub phone: String,
+    pub code_hash: String,
+    pub salt: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// A recorded challenge, without the identity fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChallengeRow {
+    pub id: String,
+    pub code_hash: String,
+    pub salt: String,
+    pub expires_at: i64,
+    pub attempts: u32,
+    pub status: ChallengeStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChallengeStatus {
+    Pending,
+    Used,
+    Locked,
+}
+
+impl ChallengeStatus {
+    fn parse(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "pending" => Ok(Self::Pending),
+            "used" => Ok(Self::Used),
+            "locked" => Ok(Self::Locked),
+            other => Err(StoreError::Corrupt(format!("challenge status {other:?}"))),
+        }
+    }
+}
+
+/// Accounts and one-time-code challenges. Every function takes the time it
+/// acts at from the caller, so the rules are testable without sleeping.
+impl Store {
+    /// The account of an ID number, if any.
+    pub async fn account_by_id_number(
+        &self,
+        id_number: &str,
+    ) -> Result<Option<AccountRow>, StoreError> {
+        let row = sqlx::query("SELECT id, phone FROM accounts WHERE id_number = ?1")
+            .bind(id_number)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(AccountRow {
+                id: r.try_get("id")?,
+                phone: r.try_get("phone")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Records a challenge if `allow` agrees, atomically with reading the
+    /// creation times (oldest first) of the challenges for the same phone
+    /// created after `window_start`. `allow`'s error is returned as is and
+    /// nothing is written.
+    pub async fn issue_challenge<E>(
+        &self,
+        new: &NewChallengeRow,
+        window_start: i64,
+        allow: impl FnOnce(&[i64]) -> Result<(), E>,
+    ) -> Result<Result<(), E>, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let recent: Vec<i64> = sqlx::query_scalar(
+            "SELECT created_at FROM otp_challenges WHERE phone = ?1 AND created_at > ?2 \
+             ORDER BY created_at ASC",
+        )
+        .bind(&new.phone)
+        .bind(window_start)
+        .fetch_all(&mut *tx)
+        .await?;
+        if let Err(e) = allow(&recent) {
+            tx.rollback().await?;
+            return Ok(Err(e));
+        }
+        let i = &new.identity;
+        sqlx::query(
+            "INSERT INTO otp_challenges (id, id_number, full_name, date_of_birth, sex, address, \
+             phone, code_hash, salt, created_at, expires_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )
+        .bind(&new.id)
+        .bind(&i.id_number)
+        .bind(&i.full_name)
+        .bind(&i.date_of_birth)
+        .bind(&i.sex)
+        .bind(&i.address)
+        .bind(&new.phone)
+        .bind(&new.code_hash)
+        .bind(&new.salt)
+        .bind(new.created_at)
+        .bind(new.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Deletes challenges created at or before `before`, with the identity
+    /// and phone they hold. Returns how many went.
+    pub async fn purge_challenges(&self, before: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM otp_challenges WHERE created_at <= ?1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Removes a challenge whose code could not be sent: it was never
+    /// usable and does not count against the phone's limits.
+    pub async fn delete_challenge(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM otp_challenges WHERE id = ?1 AND status = 'pending'")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn challenge(&self, id: &str) -> Result<Option<ChallengeRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, code_hash, salt, expires_at, attempts, status FROM otp_challenges \
+             WHERE id = ?1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let status: String = r.try_get("status")?;
+            let attempts: i64 = r.try_get("attempts")?;
+            Ok(ChallengeRow {
+                id: r.try_get("id")?,
+                code_hash: r.try_get("code_hash")?,
+                salt: r.try_get("salt")?,
+                expires_at: r.try_get("expires_at")?,
+                attempts: u32::try_from(attempts)
+                    .map_err(|_| StoreError::Corrupt("negative attempts".to_owned()))?,
+                status: ChallengeStatus::parse(&status)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Counts one wrong code against a pending challenge, locking it at
+    /// `max_attempts`. Returns the attempts and status after the update, or
+    /// `None` when the challenge was no longer pending.
+    pub async fn record_wrong_code(
+        &self,
+        id: &str,
+        max_attempts: u32,
+    ) -> Result<Option<(u32, ChallengeStatus)>, StoreError> {
+        let row = sqlx::query(
+            "UPDATE otp_challenges SET attempts = attempts + 1, \
+             status = CASE WHEN attempts + 1 >= ?2 THEN 'locked' ELSE status END \
+             WHERE id = ?1 AND status = 'pending' RETURNING attempts, status",
+        )
+        .bind(id)
+        .bind(i64::from(max_attempts))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let attempts: i64 = r.try_get("attempts")?;
+            let status: String = r.try_get("status")?;
+            Ok((
+                u32::try_from(attempts)
+                    .map_err(|_| StoreError::Corrupt("negative attempts".to_owned()))?,
+                ChallengeStatus::parse(&status)?,
+            ))
+        })
+        .transpose()
+    }
+
+    /// Consumes a pending challenge and creates the account of its ID number
+    /// (with id `new_account_id`) or links the existing one to its phone.
+    /// Returns the account id and whether it was created, or `None` when the
+    /// challenge was no longer pending.
+    pub async fn consume_challenge(
+        &self,
+        id: &str,
+        new_account_id: &str,
+        now: &str,
+    ) -> Result<Option<(String, bool)>, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let row = sqlx::query(
+            "SELECT id_number, full_name, date_of_birth, sex, address, phone FROM otp_challenges \
+             WHERE id = ?1 AND status = 'pending'",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let identity = IdentityRow {
+            id_number: row.try_get("id_number")?,
+            full_name: row.try_get("full_name")?,
+            date_of_birth: row.try_get("date_of_birth")?,
+            sex: row.try_get("sex")?,
+            address: row.try_get("address")?,
+        };
+        let phone: String = row.try_get("phone")?;
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT id FROM accounts WHERE id_number = ?1")
+                .bind(&identity.id_number)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (account_id, created) = match existing {
+            Some(account_id) => {
+                sqlx::query(
+                    "UPDATE accounts SET phone = ?2, verified_by = 'otp', updated_at = ?3 \
+                     WHERE id = ?1",
+                )
+                .bind(&account_id)
+                .bind(&phone)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                (account_id, false)
+            }
+            None => {
+                insert_account(&mut tx, new_account_id, &identity, Some(&phone), "otp", now)
+                    .await?;
+                (new_account_id.to_owned(), true)
+            }
+        };
+        sqlx::query("UPDATE otp_challenges SET status = 'used', account_id = ?2 WHERE id = ?1")
+            .bind(id)
+            .bind(&account_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some((account_id, created)))
+    }
+
+    /// Records a helper's vouching, creating the account (id
+    /// `new_account_id`, no phone) unless the ID number already has one.
+    /// Returns the account id and whether it was created.
+    pub async fn vouch(
+        &self,
+        identity: &IdentityRow,
+        staff_user: &str,
+        reason: &str,
+        new_account_id: &str,
+        vouch_id: &str,
+        now: &str,
+    ) -> Result<(String, bool), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let existing: Option<String> =
+            sqlx::query_scalar("SELECT id FROM accounts WHERE id_number = ?1")
+                .bind(&identity.id_number)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let (account_id, created) = match existing {
+            Some(id) => (id, false),
+            None => {
+                insert_account(&mut tx, new_account_id, identity, None, "vouch", now).await?;
+                (new_account_id.to_owned(), true)
+            }
+        };
+        sqlx::query(
+            "INSERT INTO account_vouches (id, account_id, staff_user, reason, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .bind(vouch_id)
+        .bind(&account_id)
+        .bind(staff_user)
+        .bind(reason)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok((account_id, created))
+    }
+
+    /// How many rows each account table holds: accounts, challenges, vouches.
+    pub async fn account_counts(&self) -> Result<(i64, i64, i64), StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM accounts) AS a, \
+             (SELECT COUNT(*) FROM otp_challenges) AS c, \
+             (SELECT COUNT(*) FROM account_vouches) AS v",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.try_get("a")?, row.try_get("c")?, row.try_get("v")?))
+    }
+}
+
+async fn insert_account(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: &str,
+    identity: &IdentityRow,
+    phone: Option<&str>,
+    verified_by: &str,
+    now: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO accounts (id, id_number, full_name, date_of_birth, sex, address, phone, \
+         verified_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+    )
+    .bind(id)
+    .bind(&identity.id_number)
+    .bind(&identity.full_name)
+    .bind(&identity.date_of_birth)
+    .bind(&identity.sex)
+    .bind(&identity.address)
+    .bind(phone)
+    .bind(verified_by)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -18,6 +18,7 @@ async fn app() -> TestApp {
     let config = Config {
         data_dir: dir.path().to_path_buf(),
         catalog: None,
+        sms: motcua_server::SmsConfig::default(),
     };
     let state = AppState::open(&config)
         .await
@@ -82,6 +83,10 @@ async fn openapi_document_is_openapi_3_and_names_every_route() {
         "/v1/catalog",
         "/v1/procedures/{code}",
         "/v1/help-requests",
+        "/v1/accounts/lookup",
+        "/v1/accounts/otp",
+        "/v1/accounts/verify",
+        "/v1/accounts/vouch",
     ] {
         assert!(
             doc["paths"][path].is_object(),
@@ -94,6 +99,14 @@ async fn openapi_document_is_openapi_3_and_names_every_route() {
         "FeeRule",
         "Problem",
         "NewHelpRequest",
+        "AccountLookup",
+        "AccountLookupResult",
+        "NewOtpChallenge",
+        "OtpChallenge",
+        "OtpVerify",
+        "AccountVerified",
+        "NewVouch",
+        "VouchedAccount",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),
@@ -243,6 +256,7 @@ async fn help_requests_survive_a_restart_of_the_server() {
     let config = Config {
         data_dir: dir.path().to_path_buf(),
         catalog: None,
+        sms: motcua_server::SmsConfig::default(),
     };
     {
         let state = AppState::open(&config)
@@ -281,6 +295,7 @@ async fn a_broken_catalog_file_stops_the_server_with_every_problem_named() {
     let config = Config {
         data_dir: dir.path().to_path_buf(),
         catalog: None,
+        sms: motcua_server::SmsConfig::default(),
     };
     match AppState::open(&config).await {
         Err(e) => assert!(e.to_string().contains("unknown field \"nope\""), "{e}"),
@@ -294,6 +309,7 @@ async fn over_a_real_socket_with_the_kiosk_client() {
     let config = Config {
         data_dir: dir.path().to_path_buf(),
         catalog: None,
+        sms: motcua_server::SmsConfig::default(),
     };
     let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
     let running = motcua_server::start(&config, addr)

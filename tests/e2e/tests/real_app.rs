@@ -19,6 +19,7 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
         &motcua_server::Config {
             data_dir: server_dir.path().to_path_buf(),
             catalog: None,
+            sms: motcua_server::SmsConfig::default(),
         },
         "127.0.0.1:0".parse()?,
     )
