@@ -10,6 +10,9 @@ fn main() {
         "stop_speaking",
         "read_card",
         "end_session",
+        "find_account",
+        "send_code",
+        "verify_code",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

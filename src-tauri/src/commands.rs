@@ -7,7 +7,8 @@ use tauri::State;
 
 use crate::Kiosk;
 use crate::ipc::{
-    CardView, CatalogView, CommandError, ErrorCode, HelpCall, KioskInfo, ProcedureView,
+    AccountReady, AccountStatus, CardView, CatalogView, CodeSent, CommandError, ErrorCode,
+    HelpCall, KioskInfo, ProcedureView,
 };
 use crate::session::Session;
 use crate::speech::{Speech, SpeechError, SpeechSettings};
@@ -42,12 +43,14 @@ pub async fn get_procedure(
     code: String,
 ) -> Result<ProcedureView, CommandError> {
     let catalog = kiosk.client.catalog().await?;
-    let procedure = motcua_core::catalog::find(&catalog, &code).ok_or_else(|| CommandError {
-        code: ErrorCode::NotFound,
-        detail: format!(
-            "no procedure {:?} in the catalog",
-            code.chars().take(20).collect::<String>()
-        ),
+    let procedure = motcua_core::catalog::find(&catalog, &code).ok_or_else(|| {
+        CommandError::new(
+            ErrorCode::NotFound,
+            format!(
+                "no procedure {:?} in the catalog",
+                code.chars().take(20).collect::<String>()
+            ),
+        )
     })?;
     let field_name = catalog
         .fields
@@ -95,10 +98,7 @@ pub fn speak(
             SpeechError::Spawn { .. } | SpeechError::Failed { .. } => ErrorCode::SpeechUnavailable,
         };
         tracing::warn!(error = %e, "speech failed");
-        CommandError {
-            code,
-            detail: e.to_string(),
-        }
+        CommandError::new(code, e.to_string())
     })
 }
 
@@ -128,4 +128,70 @@ pub fn end_session(session: State<'_, Session>, speech: State<'_, Speech>) {
     speech.stop();
     session.wipe();
     tracing::info!("session ended and wiped");
+}
+
+fn session_card(session: &Session) -> Result<motcua_core::cccd::CitizenCard, CommandError> {
+    session
+        .card()
+        .ok_or_else(|| CommandError::new(ErrorCode::NoCard, "no card read in this session"))
+}
+
+/// Looks up the public-service account of the citizen whose card was read.
+#[tauri::command]
+#[specta::specta]
+pub async fn find_account(
+    kiosk: State<'_, Kiosk>,
+    session: State<'_, Session>,
+) -> Result<AccountStatus, CommandError> {
+    let card = session_card(&session)?;
+    let found = kiosk.client.lookup_account(&card.id_number).await?;
+    Ok(AccountStatus {
+        found: found.found,
+        masked_phone: found.masked_phone,
+    })
+}
+
+/// Sends a one-time code by SMS to `phone` to create (or link) the account of
+/// the citizen whose card was read.
+#[tauri::command]
+#[specta::specta]
+pub async fn send_code(
+    kiosk: State<'_, Kiosk>,
+    session: State<'_, Session>,
+    phone: String,
+) -> Result<CodeSent, CommandError> {
+    let card = session_card(&session)?;
+    let challenge = kiosk
+        .client
+        .request_otp(&motcua_protocol::NewOtpChallenge {
+            id_number: card.id_number.clone(),
+            full_name: card.full_name.clone(),
+            date_of_birth: motcua_core::cccd::format_iso(card.date_of_birth),
+            sex: card.sex.into(),
+            address: card.address.clone(),
+            phone,
+        })
+        .await?;
+    session.set_challenge(challenge.challenge_id);
+    Ok(CodeSent {
+        resend_after_seconds: u32::try_from(challenge.resend_after_seconds).unwrap_or(u32::MAX),
+    })
+}
+
+/// Checks the code the citizen typed; on success the account is this session's.
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_code(
+    kiosk: State<'_, Kiosk>,
+    session: State<'_, Session>,
+    code: String,
+) -> Result<AccountReady, CommandError> {
+    let challenge = session.challenge().ok_or_else(|| {
+        CommandError::new(ErrorCode::OtpExpired, "no code was sent in this session")
+    })?;
+    let verified = kiosk.client.verify_otp(&challenge, &code).await?;
+    session.set_account(verified.account_id);
+    Ok(AccountReady {
+        created: verified.created,
+    })
 }

@@ -116,11 +116,33 @@ impl From<CardError> for CommandError {
         };
         // The Display of a CardError names the rule broken, never a value.
         tracing::info!(reason = e.code(), "card QR refused");
-        Self {
-            code,
-            detail: e.to_string(),
-        }
+        Self::new(code, e.to_string())
     }
+}
+
+/// Whether the citizen already has a public-service account.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountStatus {
+    pub found: bool,
+    /// The account's phone with most digits hidden (`09xx xxx 678`).
+    pub masked_phone: Option<String>,
+}
+
+/// A one-time code was sent by SMS.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeSent {
+    /// Seconds before another code may be asked for.
+    pub resend_after_seconds: u32,
+}
+
+/// The account now exists and is this session's.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountReady {
+    /// `false` when an existing account was linked rather than created.
+    pub created: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -138,6 +160,21 @@ pub struct HelpCall {
 pub struct CommandError {
     pub code: ErrorCode,
     pub detail: String,
+    /// For `otp_wrong`: tries left on this code.
+    pub attempts_left: Option<u32>,
+    /// For `resend_too_soon` and `too_many_codes`: seconds to wait.
+    pub retry_after_seconds: Option<u32>,
+}
+
+impl CommandError {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self {
+            code,
+            detail: detail.into(),
+            attempts_left: None,
+            retry_after_seconds: None,
+        }
+    }
 }
 
 /// Stable error codes the UI's string catalogue has a message for.
@@ -160,6 +197,26 @@ pub enum ErrorCode {
     CardUnreadable,
     /// The card's data breaks the card's rules: a helper must look.
     CardInvalid,
+    /// No card has been read in this session yet.
+    NoCard,
+    /// The phone number is not a Vietnamese mobile number.
+    InvalidPhone,
+    /// The one-time code is wrong (`attempts_left` says how many tries remain).
+    OtpWrong,
+    /// Too many wrong codes: ask for a new one.
+    OtpLocked,
+    /// The code has expired: ask for a new one.
+    OtpExpired,
+    /// The code was already used: ask for a new one.
+    OtpUsed,
+    /// Too many codes for this phone this hour.
+    TooManyCodes,
+    /// A new code was asked for too soon (`retry_after_seconds`).
+    ResendTooSoon,
+    /// The SMS could not be sent.
+    SmsUnavailable,
+    /// The account already has another phone: a helper must change it.
+    AccountHasOtherPhone,
 }
 
 impl From<ClientError> for CommandError {
@@ -172,27 +229,36 @@ impl From<ClientError> for CommandError {
                 ProblemCode::NotFound => ErrorCode::NotFound,
                 ProblemCode::InvalidRequest
                 | ProblemCode::MethodNotAllowed
-                | ProblemCode::PayloadTooLarge
-                // The account screens, which will map these to their own
-                // messages, are not built yet.
-                | ProblemCode::InvalidCard
-                | ProblemCode::InvalidPhone
-                | ProblemCode::OtpWrong
-                | ProblemCode::OtpLocked
-                | ProblemCode::OtpExpired
-                | ProblemCode::OtpUsed
-                | ProblemCode::TooManyCodes
-                | ProblemCode::ResendTooSoon => ErrorCode::InvalidRequest,
-                ProblemCode::Internal | ProblemCode::SmsUnavailable => ErrorCode::BackendError,
+                | ProblemCode::PayloadTooLarge => ErrorCode::InvalidRequest,
+                ProblemCode::InvalidCard => ErrorCode::CardInvalid,
+                ProblemCode::InvalidPhone => ErrorCode::InvalidPhone,
+                ProblemCode::OtpWrong => ErrorCode::OtpWrong,
+                ProblemCode::OtpLocked => ErrorCode::OtpLocked,
+                ProblemCode::OtpExpired => ErrorCode::OtpExpired,
+                ProblemCode::OtpUsed => ErrorCode::OtpUsed,
+                ProblemCode::TooManyCodes => ErrorCode::TooManyCodes,
+                ProblemCode::ResendTooSoon => ErrorCode::ResendTooSoon,
+                ProblemCode::SmsUnavailable => ErrorCode::SmsUnavailable,
+                ProblemCode::AccountHasOtherPhone => ErrorCode::AccountHasOtherPhone,
+                ProblemCode::Internal => ErrorCode::BackendError,
             },
             ClientError::BadUrl(_) | ClientError::Status { .. } | ClientError::Decode(_) => {
                 ErrorCode::BackendError
             }
         };
+        let (attempts_left, retry_after_seconds) = match &e {
+            ClientError::Problem(p) => (
+                p.attempts_left,
+                p.retry_after_seconds
+                    .map(|s| u32::try_from(s).unwrap_or(u32::MAX)),
+            ),
+            _ => (None, None),
+        };
         tracing::warn!(error = %e, "backend call failed");
         Self {
-            code,
-            detail: e.to_string(),
+            attempts_left,
+            retry_after_seconds,
+            ..Self::new(code, e.to_string())
         }
     }
 }

@@ -124,6 +124,9 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::stop_speaking,
         commands::read_card,
         commands::end_session,
+        commands::find_account,
+        commands::send_code,
+        commands::verify_code,
     ])
 }
 

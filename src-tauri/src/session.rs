@@ -10,6 +10,10 @@ use motcua_core::cccd::CitizenCard;
 #[derive(Debug, Default)]
 struct Held {
     card: Option<CitizenCard>,
+    /// The pending one-time-code challenge.
+    challenge: Option<String>,
+    /// The citizen's public-service account, once found or created.
+    account: Option<String>,
 }
 
 /// The current session. Never written to disk, never logged.
@@ -31,9 +35,34 @@ impl Session {
         self.held.lock().ok().and_then(|h| h.card.clone())
     }
 
+    pub fn set_challenge(&self, id: String) {
+        if let Ok(mut h) = self.held.lock() {
+            h.challenge = Some(id);
+        }
+    }
+
+    pub fn challenge(&self) -> Option<String> {
+        self.held.lock().ok().and_then(|h| h.challenge.clone())
+    }
+
+    /// The account is verified: the challenge is spent.
+    pub fn set_account(&self, id: String) {
+        if let Ok(mut h) = self.held.lock() {
+            h.account = Some(id);
+            h.challenge = None;
+        }
+    }
+
+    pub fn account(&self) -> Option<String> {
+        self.held.lock().ok().and_then(|h| h.account.clone())
+    }
+
     /// Whether the session holds nothing of anyone.
     pub fn is_empty(&self) -> bool {
-        self.held.lock().map(|h| h.card.is_none()).unwrap_or(false)
+        self.held
+            .lock()
+            .map(|h| h.card.is_none() && h.challenge.is_none() && h.account.is_none())
+            .unwrap_or(false)
     }
 
     /// Forgets everything of the citizen. A poisoned lock (a panic while
@@ -60,7 +89,11 @@ mod tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         s.set_card(card);
+        s.set_challenge("c-1".into());
         assert!(!s.is_empty());
+        s.set_account("a-1".into());
+        assert_eq!(s.challenge(), None, "a verified challenge is kept");
+        assert_eq!(s.account().as_deref(), Some("a-1"));
         assert_eq!(
             s.card().map(|c| c.full_name).as_deref(),
             Some("NGUYỄN VĂN AN")

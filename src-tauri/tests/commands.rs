@@ -11,7 +11,7 @@ use tauri::test::{
 use tauri::webview::InvokeRequest;
 
 struct Harness {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     _app: tauri::App<MockRuntime>,
     window: tauri::WebviewWindow<MockRuntime>,
 }
@@ -31,7 +31,7 @@ fn harness(options: Options) -> Harness {
         .build()
         .unwrap_or_else(|e| panic!("window: {e}"));
     Harness {
-        _dir: dir,
+        dir,
         _app: app,
         window,
     }
@@ -220,4 +220,75 @@ fn read_card_shows_the_card_and_sorts_refusals_into_three_answers() {
             "detail leaks data: {detail}"
         );
     }
+}
+
+/// The last code the embedded backend's SMS file sink "sent".
+fn last_sms_code(h: &Harness) -> String {
+    let outbox = h.dir.path().join("backend").join("sms-outbox.jsonl");
+    let text =
+        std::fs::read_to_string(&outbox).unwrap_or_else(|e| panic!("{}: {e}", outbox.display()));
+    let last: Value = text
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| panic!("no SMS in {text:?}"));
+    let body = last["text"].as_str().unwrap_or_default();
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no 6-digit code in {body:?}"))
+        .to_owned()
+}
+
+#[test]
+fn account_by_sms_code_for_the_card_read() {
+    let h = harness(Options::default());
+    let err = invoke(&h, "find_account", json!({}))
+        .err()
+        .unwrap_or_else(|| panic!("found without a card"));
+    assert_eq!(err["code"], "no_card", "{err}");
+
+    let payload = "001089012345||NGUYỄN VĂN AN|15031989|Nam|Số 5, Đông Sơn, Thanh Hóa|20042021";
+    invoke(&h, "read_card", json!({ "payload": payload })).unwrap_or_else(|e| panic!("{e}"));
+    let status = invoke(&h, "find_account", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status["found"], false);
+
+    let err = invoke(&h, "send_code", json!({ "phone": "0212345678" }))
+        .err()
+        .unwrap_or_else(|| panic!("a landline was accepted"));
+    assert_eq!(err["code"], "invalid_phone", "{err}");
+
+    let sent =
+        invoke(&h, "send_code", json!({ "phone": "0912345678" })).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sent["resendAfterSeconds"], 60);
+    let code = last_sms_code(&h);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let err = invoke(&h, "verify_code", json!({ "code": wrong }))
+        .err()
+        .unwrap_or_else(|| panic!("a wrong code was accepted"));
+    assert_eq!(err["code"], "otp_wrong", "{err}");
+    assert_eq!(err["attemptsLeft"], 4, "{err}");
+
+    let again = invoke(&h, "send_code", json!({ "phone": "0912345678" }))
+        .err()
+        .unwrap_or_else(|| panic!("a second code at once was sent"));
+    assert_eq!(again["code"], "resend_too_soon", "{again}");
+    assert!(
+        again["retryAfterSeconds"]
+            .as_u64()
+            .is_some_and(|s| s > 0 && s <= 60),
+        "{again}"
+    );
+
+    let ready =
+        invoke(&h, "verify_code", json!({ "code": code })).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ready["created"], true);
+    let status = invoke(&h, "find_account", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status["found"], true);
+    assert_eq!(status["maskedPhone"], "09xx xxx 678");
+
+    invoke(&h, "end_session", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    let err = invoke(&h, "verify_code", json!({ "code": code }))
+        .err()
+        .unwrap_or_else(|| panic!("verified after the wipe"));
+    assert_eq!(err["code"], "otp_expired", "{err}");
 }

@@ -56,12 +56,21 @@ pub enum Sex {
 
 /// Writes a date as `YYYY-MM-DD`.
 fn iso_date<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&format_args!(
-        "{:04}-{:02}-{:02}",
-        d.year(),
-        u8::from(d.month()),
-        d.day()
-    ))
+    s.serialize_str(&format_iso(*d))
+}
+
+/// `YYYY-MM-DD`.
+pub fn format_iso(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+impl From<Sex> for motcua_protocol::Sex {
+    fn from(s: Sex) -> Self {
+        match s {
+            Sex::Male => Self::Male,
+            Sex::Female => Self::Female,
+        }
+    }
 }
 
 /// What a QR that is not a citizen ID card looks like.

@@ -33,6 +33,9 @@ pub enum ProblemCode {
     ResendTooSoon,
     /// The SMS could not be sent; no code is pending.
     SmsUnavailable,
+    /// The ID number already has an account with another phone; only a
+    /// helper at the counter may change it.
+    AccountHasOtherPhone,
 }
 
 impl ProblemCode {
@@ -50,6 +53,7 @@ impl ProblemCode {
             Self::OtpExpired => 410,
             Self::TooManyCodes | Self::ResendTooSoon => 429,
             Self::SmsUnavailable => 502,
+            Self::AccountHasOtherPhone => 409,
         }
     }
 
@@ -70,6 +74,7 @@ impl ProblemCode {
             Self::TooManyCodes => "too_many_codes",
             Self::ResendTooSoon => "resend_too_soon",
             Self::SmsUnavailable => "sms_unavailable",
+            Self::AccountHasOtherPhone => "account_has_other_phone",
         }
     }
 
@@ -107,6 +112,9 @@ impl ProblemCode {
             }
             Self::SmsUnavailable => {
                 "Chưa gửi được tin nhắn. Ông/Bà vui lòng thử lại sau ít phút hoặc gọi cán bộ hỗ trợ."
+            }
+            Self::AccountHasOtherPhone => {
+                "Ông/Bà đã có tài khoản với một số điện thoại khác. Ông/Bà vui lòng gọi cán bộ hỗ trợ để đổi số."
             }
         }
     }
@@ -155,7 +163,7 @@ impl Problem {
 
 impl ProblemCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ProblemCode; 14] = [
+    pub const ALL: [ProblemCode; 15] = [
         Self::InvalidRequest,
         Self::NotFound,
         Self::MethodNotAllowed,
@@ -170,6 +178,7 @@ impl ProblemCode {
         Self::TooManyCodes,
         Self::ResendTooSoon,
         Self::SmsUnavailable,
+        Self::AccountHasOtherPhone,
     ];
 }
 

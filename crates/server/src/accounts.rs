@@ -181,6 +181,17 @@ pub(crate) async fn request_otp(
     )?;
     let phone = motcua_core::phone::normalize_mobile(&req.phone)
         .map_err(|e| ApiError::new(ProblemCode::InvalidPhone, e.to_string()))?;
+    // Knowing what is printed on someone's card must not let anyone move
+    // that person's account to their own phone: an account with a phone is
+    // only ever re-verified on that phone; changing it is a helper's job.
+    if let Some(existing) = s.store.account_by_id_number(&identity.id_number).await?
+        && existing.phone.as_ref().is_some_and(|p| p != &phone)
+    {
+        return Err(ApiError::new(
+            ProblemCode::AccountHasOtherPhone,
+            "the ID number has an account with another phone",
+        ));
+    }
 
     let now = now_t.unix_timestamp();
     // Challenges older than the rate window are expired and count for no

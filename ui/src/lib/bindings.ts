@@ -9,13 +9,13 @@ export const commands = {
 	/**  Who this kiosk is and which backend it uses. */
 	kioskInfo: () => __TAURI_INVOKE<KioskInfo>("kiosk_info"),
 	/**  The procedures, grouped by field, from the backend's catalog. */
-	listProcedures: () => typedError<CatalogView, CommandError>(__TAURI_INVOKE("list_procedures")),
+	listProcedures: () => typedError<CatalogView, CommandError_Serialize>(__TAURI_INVOKE("list_procedures")),
 	/**  One procedure: what to bring, the fee, the time, where to collect. */
-	getProcedure: (code: string) => typedError<ProcedureView_Serialize, CommandError>(__TAURI_INVOKE("get_procedure", { code })),
+	getProcedure: (code: string) => typedError<ProcedureView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("get_procedure", { code })),
 	/**  Records a help request on the backend for this kiosk and step. */
-	callHelper: (step: string, procedureCode: string | null) => typedError<HelpCall, CommandError>(__TAURI_INVOKE("call_helper", { step, procedureCode })),
+	callHelper: (step: string, procedureCode: string | null) => typedError<HelpCall, CommandError_Serialize>(__TAURI_INVOKE("call_helper", { step, procedureCode })),
 	/**  Says `text` aloud in Vietnamese, cutting whatever was being said. */
-	speak: (text: string, settings: SpeechSettings) => typedError<null, CommandError>(__TAURI_INVOKE("speak", { text, settings })),
+	speak: (text: string, settings: SpeechSettings) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("speak", { text, settings })),
 	/**  Stops speaking now. */
 	stopSpeaking: () => __TAURI_INVOKE<void>("stop_speaking"),
 	/**
@@ -23,15 +23,47 @@ export const commands = {
 	 *  reader) into what the confirmation screen shows, and keeps the card in the
 	 *  session (memory only) for the steps that follow.
 	 */
-	readCard: (payload: string) => typedError<CardView, CommandError>(__TAURI_INVOKE("read_card", { payload })),
+	readCard: (payload: string) => typedError<CardView, CommandError_Serialize>(__TAURI_INVOKE("read_card", { payload })),
 	/**
 	 *  Ends the citizen's session: stops speech and forgets everything held about
 	 *  them. Called on "Xong" and when the idle countdown runs out.
 	 */
 	endSession: () => __TAURI_INVOKE<void>("end_session"),
+	/**  Looks up the public-service account of the citizen whose card was read. */
+	findAccount: () => typedError<AccountStatus_Serialize, CommandError_Serialize>(__TAURI_INVOKE("find_account")),
+	/**
+	 *  Sends a one-time code by SMS to `phone` to create (or link) the account of
+	 *  the citizen whose card was read.
+	 */
+	sendCode: (phone: string) => typedError<CodeSent, CommandError_Serialize>(__TAURI_INVOKE("send_code", { phone })),
+	/**  Checks the code the citizen typed; on success the account is this session's. */
+	verifyCode: (code: string) => typedError<AccountReady, CommandError_Serialize>(__TAURI_INVOKE("verify_code", { code })),
 };
 
 /* Types */
+/**  The account now exists and is this session's. */
+export type AccountReady = {
+	/**  `false` when an existing account was linked rather than created. */
+	created: boolean,
+};
+
+/**  Whether the citizen already has a public-service account. */
+export type AccountStatus = AccountStatus_Serialize | AccountStatus_Deserialize;
+
+/**  Whether the citizen already has a public-service account. */
+export type AccountStatus_Deserialize = {
+	found: boolean,
+	/**  The account's phone with most digits hidden (`09xx xxx 678`). */
+	maskedPhone?: string | null,
+};
+
+/**  Whether the citizen already has a public-service account. */
+export type AccountStatus_Serialize = {
+	found: boolean,
+	/**  The account's phone with most digits hidden (`09xx xxx 678`). */
+	maskedPhone: string | null,
+};
+
 /**
  *  The citizen's card as the confirmation screen shows it. Lives only in the
  *  UI's memory for the session; never logged, never stored by the kiosk.
@@ -52,13 +84,42 @@ export type CatalogView = {
 	fields: FieldView[],
 };
 
+/**  A one-time code was sent by SMS. */
+export type CodeSent = {
+	/**  Seconds before another code may be asked for. */
+	resendAfterSeconds: number,
+};
+
 /**
  *  What went wrong, for the UI: it shows the catalogue's text for `code`;
  *  `detail` is English for the log and never carries personal data.
  */
-export type CommandError = {
+export type CommandError = CommandError_Serialize | CommandError_Deserialize;
+
+/**
+ *  What went wrong, for the UI: it shows the catalogue's text for `code`;
+ *  `detail` is English for the log and never carries personal data.
+ */
+export type CommandError_Deserialize = {
 	code: ErrorCode,
 	detail: string,
+	/**  For `otp_wrong`: tries left on this code. */
+	attemptsLeft?: number | null,
+	/**  For `resend_too_soon` and `too_many_codes`: seconds to wait. */
+	retryAfterSeconds?: number | null,
+};
+
+/**
+ *  What went wrong, for the UI: it shows the catalogue's text for `code`;
+ *  `detail` is English for the log and never carries personal data.
+ */
+export type CommandError_Serialize = {
+	code: ErrorCode,
+	detail: string,
+	/**  For `otp_wrong`: tries left on this code. */
+	attemptsLeft: number | null,
+	/**  For `resend_too_soon` and `too_many_codes`: seconds to wait. */
+	retryAfterSeconds: number | null,
 };
 
 export type ComponentView = ComponentView_Serialize | ComponentView_Deserialize;
@@ -94,7 +155,27 @@ export type ErrorCode =
 /**  The card's QR was read incompletely: read it again. */
 "card_unreadable" | 
 /**  The card's data breaks the card's rules: a helper must look. */
-"card_invalid";
+"card_invalid" | 
+/**  No card has been read in this session yet. */
+"no_card" | 
+/**  The phone number is not a Vietnamese mobile number. */
+"invalid_phone" | 
+/**  The one-time code is wrong (`attempts_left` says how many tries remain). */
+"otp_wrong" | 
+/**  Too many wrong codes: ask for a new one. */
+"otp_locked" | 
+/**  The code has expired: ask for a new one. */
+"otp_expired" | 
+/**  The code was already used: ask for a new one. */
+"otp_used" | 
+/**  Too many codes for this phone this hour. */
+"too_many_codes" | 
+/**  A new code was asked for too soon (`retry_after_seconds`). */
+"resend_too_soon" | 
+/**  The SMS could not be sent. */
+"sms_unavailable" | 
+/**  The account already has another phone: a helper must change it. */
+"account_has_other_phone";
 
 export type FieldView = {
 	code: string,
