@@ -9,6 +9,20 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, ensure};
 use motcua_e2e::{App, artifacts_dir, kiosk_binary};
 
+/// The citizen's mobile number, typed on the numeric pad.
+const PHONE: &str = "0912345678";
+
+/// The one-time code in the last SMS the server's file sink "sent".
+fn sms_code(server_data: &std::path::Path) -> anyhow::Result<String> {
+    let outbox = std::fs::read_to_string(server_data.join("sms-outbox.jsonl"))?;
+    let last: serde_json::Value = serde_json::from_str(outbox.lines().last().unwrap_or_default())?;
+    let text = last["text"].as_str().unwrap_or_default();
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .map(str::to_owned)
+        .with_context(|| format!("no 6-digit code in the SMS {text:?}"))
+}
+
 /// A synthetic person's card (the example shape in DOMAIN.md).
 const CARD: &str = "001089012345||NGUYỄN VĂN AN|15031989|Nam|Số 5, Đông Sơn, Thanh Hóa|20042021";
 
@@ -166,9 +180,64 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     voice.wait_for("NGUYỄN VĂN AN").await?;
     eprintln!("[{label}] card read and shown");
 
-    // "Đúng": a helper is called to take the dossier on.
+    // "Đúng": no account yet, so the phone number on the numeric pad.
     app.click("[data-testid=primary]").await?;
+    app.wait_for("[data-testid=screen-phone]").await?;
+    app.screen_changed();
+    for digit in PHONE.chars() {
+        app.click(&format!("[data-testid=pad-{digit}]")).await?;
+    }
+    let shown = app
+        .wait_for("[data-testid=phone-display]")
+        .await?
+        .text()
+        .await?;
+    ensure!(shown == "0912 345 678", "the phone shows as {shown:?}");
+    app.screenshot(&shots.join(format!("{label}-7-phone.png")))
+        .await?;
+    app.click("[data-testid=primary]").await?;
+
+    // The code from the SMS (the server's file sink), a wrong one first.
+    app.wait_for("[data-testid=screen-code]").await?;
+    app.screen_changed();
+    let code = sms_code(server_dir.path())?;
+    let wrong: String = code
+        .chars()
+        .map(|c| {
+            if c == '9' {
+                '0'
+            } else {
+                char::from(c as u8 + 1)
+            }
+        })
+        .collect();
+    for digit in wrong.chars() {
+        app.click(&format!("[data-testid=pad-{digit}]")).await?;
+    }
+    app.click("[data-testid=primary]").await?;
+    let refusal = app
+        .wait_for("[data-testid=inline-error]")
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        refusal.contains("Còn 4 lần thử"),
+        "wrong code says {refusal:?}"
+    );
+    for digit in code.chars() {
+        app.click(&format!("[data-testid=pad-{digit}]")).await?;
+    }
+    app.screenshot(&shots.join(format!("{label}-8-code.png")))
+        .await?;
+    app.click("[data-testid=primary]").await?;
+
+    // The account exists on the server; a helper is called to take the dossier on.
     app.wait_for("[data-testid=handover-called]").await?;
+    let account = client.lookup_account("001089012345").await?;
+    ensure!(
+        account.found && account.masked_phone.as_deref() == Some("09xx xxx 678"),
+        "{account:?}"
+    );
     let handover = client
         .help_requests()
         .await?
@@ -179,7 +248,7 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
         handover.is_some_and(|r| r.procedure_code.as_deref() == Some("2.000635")),
         "no handover request reached the server"
     );
-    app.screenshot(&shots.join(format!("{label}-7-handover.png")))
+    app.screenshot(&shots.join(format!("{label}-9-handover.png")))
         .await?;
 
     eprintln!("[{label}] help request reached the server");

@@ -3,7 +3,7 @@
 // catalogue says it in plain Vietnamese. A thrown Error or a silent back end become errors too.
 
 import type { CommandError, ErrorCode } from './bindings';
-import { t, type StringKey } from './strings';
+import { fmt, t, type StringKey } from './strings';
 
 export type Result<T, E> = { status: 'ok'; data: T } | { status: 'error'; error: E };
 
@@ -21,13 +21,29 @@ const MESSAGES: Record<UiError['code'], StringKey> = {
   card_foreign: 'error.cardForeign',
   card_unreadable: 'error.cardUnreadable',
   card_invalid: 'error.cardInvalid',
+  no_card: 'error.noCard',
+  invalid_phone: 'error.invalidPhone',
+  otp_wrong: 'error.otpWrong',
+  otp_locked: 'error.otpLocked',
+  otp_expired: 'error.otpExpired',
+  otp_used: 'error.otpUsed',
+  too_many_codes: 'error.tooManyCodes',
+  resend_too_soon: 'error.resendTooSoon',
+  sms_unavailable: 'error.smsUnavailable',
+  account_has_other_phone: 'error.accountHasOtherPhone',
   timeout: 'error.timeout',
   internal: 'error.generic',
 };
 
-/** The error for `code`, with the catalogue's message (unknown codes get the generic one). */
-export function uiError(code: string): UiError {
+/**
+ * The error for `code`, with the catalogue's message (unknown codes get the generic one).
+ * A wrong code says how many tries are left.
+ */
+export function uiError(code: string, attemptsLeft?: number | null): UiError {
   const known = (code in MESSAGES ? code : 'internal') as UiError['code'];
+  if (known === 'otp_wrong' && typeof attemptsLeft === 'number') {
+    return { code: known, message: fmt('error.otpWrongLeft', { n: attemptsLeft }) };
+  }
   return { code: known, message: t(MESSAGES[known]) };
 }
 
@@ -55,7 +71,7 @@ function toUiResult<T>(r: Result<T, CommandError>): Result<T, UiError> {
   if (typeof e === 'object' && e && typeof e.code === 'string') {
     // `detail` is English for the log and carries no personal data.
     console.warn('command failed', e.code, e.detail);
-    return { status: 'error', error: uiError(e.code) };
+    return { status: 'error', error: uiError(e.code, e.attemptsLeft) };
   }
   return { status: 'error', error: uiError('internal') };
 }

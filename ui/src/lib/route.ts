@@ -9,7 +9,10 @@ export type Route =
   | { screen: 'detail'; code: string }
   | { screen: 'identify'; code: string }
   | { screen: 'confirm'; code: string; card: CardView }
-  | { screen: 'handover'; code: string };
+  | { screen: 'account'; code: string }
+  | { screen: 'phone'; code: string }
+  | { screen: 'code'; code: string; phone: string; resendAfterSeconds: number }
+  | { screen: 'handover'; code: string; reason: 'handover' | 'vouch' };
 
 export type ScreenName = Route['screen'];
 
@@ -53,7 +56,10 @@ export function parseDeepLink(search: string): DeepLink {
   if (screen === 'list') base.route = { screen: 'list' };
   else if (screen === 'detail' && code && CODE.test(code)) base.route = { screen: 'detail', code };
   else if (screen === 'identify' && code && CODE.test(code)) base.route = { screen: 'identify', code };
-  else if (screen === 'handover' && code && CODE.test(code)) base.route = { screen: 'handover', code };
+  else if (screen === 'handover' && code && CODE.test(code)) base.route = { screen: 'handover', code, reason: 'handover' };
+  else if (screen === 'phone' && code && CODE.test(code)) base.route = { screen: 'phone', code };
+  else if (screen === 'code' && code && CODE.test(code))
+    base.route = { screen: 'code', code, phone: '0912345678', resendAfterSeconds: 60 };
   // `screen=confirm` needs a card: main.ts fills one in from the mock data.
 
   const size = q.get('size');

@@ -93,6 +93,7 @@ export const strings = {
 
   'handover.heading': 'Cảm ơn Ông/Bà',
   'handover.coming': 'Cán bộ đang đến để giúp Ông/Bà làm tiếp hồ sơ.',
+  'handover.vouch': 'Cán bộ đang đến để xác nhận tài khoản giúp Ông/Bà, không cần điện thoại.',
   'handover.bring': 'Ông/Bà chuẩn bị sẵn các giấy tờ cần mang và chờ tại đây.',
 
   'pad.label': 'Bàn phím số',
@@ -119,6 +120,9 @@ export const strings = {
   'error.cardUnreadable': 'Máy chưa đọc được đầy đủ mã QR trên thẻ. Ông/Bà giữ thẻ yên để máy đọc lại.',
   'error.invalidPhone': 'Số điện thoại này chưa đúng. Ông/Bà kiểm tra lại 10 số.',
   'error.otpWrong': 'Mã chưa đúng. Ông/Bà xem lại tin nhắn và nhập lại.',
+  'error.otpWrongLeft': 'Mã chưa đúng. Ông/Bà xem lại tin nhắn và nhập lại. Còn {n} lần thử.',
+  'error.smsUnavailable': 'Máy chưa gửi được tin nhắn. Ông/Bà thử lại sau ít phút hoặc gọi cán bộ hỗ trợ.',
+  'error.accountHasOtherPhone': 'Ông/Bà đã có tài khoản với một số điện thoại khác. Ông/Bà vui lòng gọi cán bộ hỗ trợ để đổi số.',
   'error.otpLocked': 'Ông/Bà đã nhập sai quá nhiều lần. Ông/Bà bấm “Gửi lại mã” để nhận mã mới.',
   'error.otpExpired': 'Mã đã hết hạn. Ông/Bà bấm “Gửi lại mã” để nhận mã mới.',
   'error.otpUsed': 'Mã này đã được dùng. Ông/Bà bấm “Gửi lại mã” để nhận mã mới.',

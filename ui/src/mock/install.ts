@@ -27,26 +27,33 @@ export function installMock(opts: MockOptions = {}): void {
         } satisfies KioskInfo;
       case 'read_card': {
         const payload = String(args['payload'] ?? '');
-        if (!payload.includes('|')) throw { code: 'card_foreign', detail: 'mock: not a card' } satisfies CommandError;
+        if (!payload.includes('|')) throw { code: 'card_foreign', detail: 'mock: not a card', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
         return MOCK_CARD;
       }
+      case 'find_account':
+        return { found: false, maskedPhone: null };
+      case 'send_code':
+        return { resendAfterSeconds: 60 };
+      case 'verify_code':
+        if (args['code'] !== '123456') throw { code: 'otp_wrong', detail: 'mock: the code is 123456', attemptsLeft: 4, retryAfterSeconds: null } satisfies CommandError;
+        return { created: true };
       case 'speak':
       case 'stop_speaking':
       case 'end_session':
         return null;
       case 'list_procedures':
         if (opts.listFails) {
-          throw { code: 'backend_unreachable', detail: 'mock: list fails' } satisfies CommandError;
+          throw { code: 'backend_unreachable', detail: 'mock: list fails', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
         }
         return mockCatalog();
       case 'get_procedure': {
         const p = MOCK_PROCEDURES.find((x) => x.code === args['code']);
-        if (!p) throw { code: 'not_found', detail: 'mock: no such procedure' } satisfies CommandError;
+        if (!p) throw { code: 'not_found', detail: 'mock: no such procedure', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
         return p;
       }
       case 'call_helper': {
         if (opts.helpFails) {
-          throw { code: 'backend_unreachable', detail: 'mock: help fails' } satisfies CommandError;
+          throw { code: 'backend_unreachable', detail: 'mock: help fails', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
         }
         helpCalls += 1;
         console.info('mock call_helper', args);
@@ -56,7 +63,7 @@ export function installMock(opts: MockOptions = {}): void {
         } satisfies HelpCall;
       }
       default:
-        throw { code: 'backend_error', detail: `mock: unknown command ${cmd}` } satisfies CommandError;
+        throw { code: 'backend_error', detail: `mock: unknown command ${cmd}`, attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
     }
   });
 }
