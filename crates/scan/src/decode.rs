@@ -12,7 +12,7 @@ use zune_core::options::DecoderOptions;
 use zune_jpeg::JpegDecoder;
 
 use crate::gray::Gray;
-use crate::{LimitError, check_dimensions};
+use crate::{LimitError, check_dimensions, check_file_size};
 
 /// Why an input could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,6 +53,7 @@ pub fn decode_gray(bytes: &[u8]) -> Result<Gray, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
+    check_file_size(bytes.len() as u64)?;
     let format = sniff(bytes).ok_or(DecodeError::UnknownFormat)?;
     // The decoders are fuzzed, but a panic on some input must still become
     // an error for the citizen, never a crash of the kiosk.
@@ -78,7 +79,12 @@ fn name(format: Format) -> &'static str {
 fn damaged(format: Format, e: impl std::fmt::Display) -> DecodeError {
     DecodeError::Damaged {
         format: name(format),
-        reason: e.to_string(),
+        // One line, whatever the decoder's message looks like.
+        reason: e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
     }
 }
 
@@ -86,7 +92,10 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Gray, DecodeError> {
     let options = DecoderOptions::default()
         .jpeg_set_out_colorspace(ColorSpace::Luma)
         .set_max_width(usize::from(u16::MAX))
-        .set_max_height(usize::from(u16::MAX));
+        .set_max_height(usize::from(u16::MAX))
+        // A file cut inside the image data is an error, not a page with a
+        // gray lower part.
+        .set_strict_mode(true);
     let mut decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), options);
     decoder
         .decode_headers()

@@ -41,6 +41,10 @@ pub use quality::Warning;
 /// 12 MP phone photo with a wide margin, far below a decompression bomb).
 pub const MAX_PIXELS: u64 = 50_000_000;
 
+/// Largest input file, in bytes: a 50 MP JPEG at the highest quality is
+/// well under this; a bigger file is refused before it is read whole.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Longer side of the copy on which skew and quality are measured.
 pub const ANALYSIS_SIDE: u32 = 1200;
 /// Output resolution of text pages.
@@ -61,6 +65,17 @@ pub enum LimitError {
     Empty { width: u32, height: u32 },
     #[error("image declares {width}×{height} pixels, above the {MAX_PIXELS}-pixel limit")]
     TooLarge { width: u32, height: u32 },
+    #[error("the file has {bytes} bytes, above the {MAX_FILE_BYTES}-byte limit")]
+    FileTooLarge { bytes: u64 },
+}
+
+/// Checks an input file's size against [`MAX_FILE_BYTES`] before reading it.
+pub fn check_file_size(bytes: u64) -> Result<(), LimitError> {
+    if bytes > MAX_FILE_BYTES {
+        Err(LimitError::FileTooLarge { bytes })
+    } else {
+        Ok(())
+    }
 }
 
 /// Checks declared dimensions against [`MAX_PIXELS`] before any decoding.

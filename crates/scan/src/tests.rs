@@ -171,6 +171,19 @@ fn damaged_inputs_are_errors_never_panics() {
             ..
         }))
     ));
+    for cut in [jpeg.len() / 2, jpeg.len() - 10] {
+        assert!(
+            matches!(
+                process(&jpeg[..cut]),
+                Err(ScanError::Decode(DecodeError::Damaged {
+                    format: "JPEG",
+                    ..
+                }))
+            ),
+            "cut at {cut} of {}",
+            jpeg.len()
+        );
+    }
     assert!(matches!(
         process(&jpeg[..20]),
         Err(ScanError::Decode(DecodeError::Damaged {
@@ -257,4 +270,34 @@ fn pages_assemble_into_a_pdf() {
     for (p, size) in pages.iter().zip(&o.image_sizes) {
         assert_eq!((p.width_px, p.height_px), *size);
     }
+}
+
+#[test]
+fn dimension_limits() {
+    use crate::check_dimensions;
+    assert_eq!(check_dimensions(4000, 3000), Ok(()));
+    assert!(matches!(
+        check_dimensions(0, 3000),
+        Err(LimitError::Empty { .. })
+    ));
+    assert!(matches!(
+        check_dimensions(u32::MAX, u32::MAX),
+        Err(LimitError::TooLarge { .. })
+    ));
+    assert!(matches!(
+        check_dimensions(10_000, 5_001),
+        Err(LimitError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn file_size_limit() {
+    use crate::{MAX_FILE_BYTES, check_file_size};
+    assert_eq!(check_file_size(MAX_FILE_BYTES), Ok(()));
+    assert_eq!(
+        check_file_size(MAX_FILE_BYTES + 1),
+        Err(LimitError::FileTooLarge {
+            bytes: MAX_FILE_BYTES + 1
+        })
+    );
 }
