@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 mod cccd;
+mod scan;
 mod vietqr;
 
 #[derive(Parser)]
@@ -48,6 +49,8 @@ enum Command {
     },
     /// Print a VietQR bank-transfer payload (and optionally write its PNG).
     Vietqr(vietqr::VietqrArgs),
+    /// Turn photos or scans of a paper document into one A4 PDF, a page each.
+    Scan(scan::ScanArgs),
 }
 
 #[derive(Subcommand)]
@@ -115,6 +118,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Cccd { command } => cccd::run(command),
         Command::Vietqr(args) => vietqr::run(args),
+        Command::Scan(args) => scan::run(args),
     }
 }
 
