@@ -27,6 +27,7 @@ pub mod decode;
 pub mod deskew;
 pub mod enhance;
 pub mod gray;
+pub mod page;
 pub mod pdf;
 pub mod quality;
 pub mod synth;

@@ -158,3 +158,99 @@ pub fn photo_like(width: u32, height: u32, skew_deg: f64, seed: u64) -> Gray {
     add_noise(&mut g, 8, seed ^ 0x55);
     g
 }
+
+/// A photo of `page` lying on a table of level `table`: the page's corners
+/// land at `corners` (top-left, top-right, bottom-right, bottom-left) in a
+/// `width`×`height` frame; a little noise over all.
+pub fn on_table(
+    page: &Gray,
+    width: u32,
+    height: u32,
+    corners: &crate::page::Quad,
+    table: u8,
+    seed: u64,
+) -> Gray {
+    let mut frame = Gray::filled(width, height, table);
+    // The inverse map: frame → page, from the corners back to the page's
+    // own rectangle.
+    let rect: crate::page::Quad = [
+        (0.0, 0.0),
+        (f64::from(page.width), 0.0),
+        (f64::from(page.width), f64::from(page.height)),
+        (0.0, f64::from(page.height)),
+    ];
+    // Homography taking the corners' quad onto the page rectangle: build
+    // the forward one (rectangle → corners) and invert it by solving for
+    // the page point of each frame pixel with the reverse correspondence.
+    let Some(inverse) = reverse_homography(corners, &rect) else {
+        return frame;
+    };
+    for y in 0..height {
+        for x in 0..width {
+            let (u, v) = crate::page::apply(&inverse, f64::from(x) + 0.5, f64::from(y) + 0.5);
+            if u >= 0.0 && v >= 0.0 && u < f64::from(page.width) && v < f64::from(page.height) {
+                frame.data[(y * width + x) as usize] = page.get(u as u32, v as u32);
+            }
+        }
+    }
+    add_noise(&mut frame, 5, seed);
+    frame
+}
+
+/// The homography taking quad `from` onto quad `to`, via the unit square.
+fn reverse_homography(from: &crate::page::Quad, to: &crate::page::Quad) -> Option<[f64; 8]> {
+    // from = A(square), to = B(square): to = B∘A⁻¹(from). Compose as 3×3.
+    let a = crate::page::homography(1.0, 1.0, from)?;
+    let b = crate::page::homography(1.0, 1.0, to)?;
+    let m = |h: &[f64; 8]| [[h[0], h[1], h[2]], [h[3], h[4], h[5]], [h[6], h[7], 1.0]];
+    let (ma, mb) = (m(&a), m(&b));
+    let inv = invert3(&ma)?;
+    let mut c = [[0.0; 3]; 3];
+    for (i, row) in c.iter_mut().enumerate() {
+        for (j, cell) in row.iter_mut().enumerate() {
+            *cell = (0..3).map(|k| mb[i][k] * inv[k][j]).sum();
+        }
+    }
+    let s = c[2][2];
+    if s.abs() < 1e-12 {
+        return None;
+    }
+    Some([
+        c[0][0] / s,
+        c[0][1] / s,
+        c[0][2] / s,
+        c[1][0] / s,
+        c[1][1] / s,
+        c[1][2] / s,
+        c[2][0] / s,
+        c[2][1] / s,
+    ])
+}
+
+fn invert3(m: &[[f64; 3]; 3]) -> Option<[[f64; 3]; 3]> {
+    let det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1])
+        - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+        + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+    if det.abs() < 1e-12 {
+        return None;
+    }
+    let c =
+        |r0: usize, c0: usize, r1: usize, c1: usize| m[r0][c0] * m[r1][c1] - m[r0][c1] * m[r1][c0];
+    Some([
+        [
+            c(1, 1, 2, 2) / det,
+            -c(0, 1, 2, 2) / det,
+            c(0, 1, 1, 2) / det,
+        ],
+        [
+            -c(1, 0, 2, 2) / det,
+            c(0, 0, 2, 2) / det,
+            -c(0, 0, 1, 2) / det,
+        ],
+        [
+            c(1, 0, 2, 1) / det,
+            -c(0, 0, 2, 1) / det,
+            c(0, 0, 1, 1) / det,
+        ],
+    ])
+}
