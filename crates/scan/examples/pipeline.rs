@@ -2,8 +2,9 @@
 //!
 //! `cargo run --release -p motcua-scan --example pipeline -- [IMG...]`
 //!
-//! Without arguments, a 4000×3000 photo-like page (turned 3°, lit unevenly,
-//! noisy) is generated and JPEG-encoded first. Each input runs `RUNS` times;
+//! Without arguments, two 4000×3000 photos are generated and JPEG-encoded
+//! first: a page filling the frame (turned 3°, lit unevenly, noisy), and
+//! an A4 page lying in perspective on a darker table. Each input runs `RUNS` times;
 //! the median of each stage is printed. With `PIPELINE_OUT=DIR`, the
 //! finished pages and a PDF are written there for a look.
 
@@ -17,7 +18,19 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let inputs: Vec<(String, Vec<u8>)> = if args.is_empty() {
         let photo = synth::photo_like(4000, 3000, 3.0, 7);
-        vec![("generated 4000×3000 photo, 3°".into(), jpeg(&photo))]
+        let paper = synth::text_page(2100, 2970, 225, 8);
+        let corners = [
+            (1100.0, 220.0),
+            (2900.0, 280.0),
+            (2960.0, 2790.0),
+            (1040.0, 2750.0),
+        ];
+        let mut table = synth::on_table(&paper, 4000, 3000, &corners, 70, 9);
+        synth::uneven_light(&mut table, 25);
+        vec![
+            ("generated 4000×3000 photo, 3°".into(), jpeg(&photo)),
+            ("generated 4000×3000 A4 on a table".into(), jpeg(&table)),
+        ]
     } else {
         args.iter()
             .map(|a| match std::fs::read(a) {

@@ -53,34 +53,31 @@ pub fn flatten(g: &Gray) -> Gray {
     // brightest neighbour, then smooth with a 3×3 mean.
     let cells = max3(&cells, cw, ch);
     let cells = mean3(&cells, cw, ch);
-    let mut out = vec![0u8; g.data.len()];
-    for y in 0..g.height {
-        // Cell-centre coordinates of this row.
-        let fy = (f64::from(y) + 0.5) / f64::from(CELL) - 0.5;
-        let y0 = fy.floor().clamp(0.0, f64::from(ch - 1)) as u32;
-        let y1 = (y0 + 1).min(ch - 1);
-        let ty = (fy - f64::from(y0)).clamp(0.0, 1.0);
-        for cx in 0..cw {
-            let x_start = cx * CELL;
-            let x_end = (x_start + CELL).min(g.width);
-            for x in x_start..x_end {
-                let fx = (f64::from(x) + 0.5) / f64::from(CELL) - 0.5;
-                let x0 = fx.floor().clamp(0.0, f64::from(cw - 1)) as u32;
-                let x1 = (x0 + 1).min(cw - 1);
-                let tx = (fx - f64::from(x0)).clamp(0.0, 1.0);
-                let at = |xx: u32, yy: u32| f64::from(cells[(yy * cw + xx) as usize]);
-                let bg = (at(x0, y0) * (1.0 - tx) + at(x1, y0) * tx) * (1.0 - ty)
-                    + (at(x0, y1) * (1.0 - tx) + at(x1, y1) * tx) * ty;
-                let i = (y * g.width + x) as usize;
-                let v = f64::from(g.data[i]) * 255.0 / bg.max(16.0);
-                out[i] = v.min(255.0) as u8;
-            }
-        }
+    // Upsampled bilinearly (cell centres to pixel centres) by the resizer,
+    // then divided through a reciprocal table: integer work per pixel.
+    let grid = Gray {
+        width: cw,
+        height: ch,
+        data: cells,
+    };
+    let background = match grid.resize(g.width, g.height) {
+        Some(b) => b,
+        None => return g.clone(),
+    };
+    let mut recip = [0u32; 256];
+    for (b, r) in recip.iter_mut().enumerate() {
+        *r = (255 << 16) / (b as u32).max(16);
     }
+    let data = g
+        .data
+        .iter()
+        .zip(&background.data)
+        .map(|(&v, &b)| ((u32::from(v) * recip[b as usize]) >> 16).min(255) as u8)
+        .collect();
     Gray {
         width: g.width,
         height: g.height,
-        data: out,
+        data,
     }
 }
 

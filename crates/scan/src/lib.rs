@@ -8,11 +8,15 @@
 //! 1. [`decode`]: JPEG (zune-jpeg, EXIF orientation honoured) or PNG straight
 //!    to gray; images above [`MAX_PIXELS`] are refused from their headers
 //!    before any pixel buffer exists.
-//! 2. An analysis copy (longer side [`ANALYSIS_SIDE`]) is flattened
-//!    ([`enhance::flatten`]) and measured: the skew of the text lines
+//! 2. On an analysis copy (longer side [`ANALYSIS_SIDE`]) the page is
+//!    looked for ([`page::detect`]: paper on a darker table; its corners
+//!    give a perspective correction, a page running off the frame a
+//!    warning). The page alone is then flattened ([`enhance::flatten`]) and
+//!    measured: the skew of the text lines
 //!    ([`deskew`], projection profiles, ±15° to 0.1°) and the quality checks
 //!    ([`quality`]: blurred, too dark, glare, nothing found).
-//! 3. The page is resampled to fit A4 inside 10 mm margins at 200 DPI,
+//! 3. The page is resampled (and, when found, warped to a rectangle) to
+//!    fit A4 inside 10 mm margins at 200 DPI,
 //!    flattened, contrast-stretched (paper pure white), turned straight
 //!    (bilinear) and encoded: a gray JPEG ([`JPEG_QUALITY`]) when it fits
 //!    [`PAGE_BUDGET`], otherwise bilevel (1 bit per pixel, Flate), which
@@ -20,8 +24,7 @@
 //!    thumbnail JPEG goes with each page.
 //!
 //! [`pdf::write`] then assembles one PDF per dossier component, one A4 page
-//! per image. Page detection, perspective correction, colour mode for
-//! photos and ID cards are not done yet.
+//! per image. Colour mode for photos and ID cards is not done yet.
 
 pub mod decode;
 pub mod deskew;
@@ -56,6 +59,9 @@ pub const JPEG_QUALITY: u8 = 70;
 /// Largest gray page; a text page whose gray JPEG is larger is stored
 /// bilevel instead.
 pub const PAGE_BUDGET: usize = 150_000;
+/// A page warped at a scale below this is shrunk with area averaging
+/// first; above it, bilinear sampling alone loses no stroke.
+const PRESHRINK_BELOW: f64 = 0.7;
 /// Longer side of the thumbnail.
 pub const THUMBNAIL_SIDE: u32 = 320;
 
@@ -180,18 +186,63 @@ pub fn process_timed(bytes: &[u8]) -> Result<(Page, Timings), ScanError> {
     t.decode = start.elapsed();
 
     let start = Instant::now();
-    let analysis = gray.fit_within(ANALYSIS_SIDE).ok_or(ScanError::Resample)?;
+    let frame = gray.fit_within(ANALYSIS_SIDE).ok_or(ScanError::Resample)?;
+    let detection = page::detect(&frame);
+    // With a page found, everything is measured on the page alone, and its
+    // corners are carried to full resolution.
+    let (analysis, quad) = match detection {
+        page::Detection::Page(q) => {
+            let (qw, qh) = page::page_size(&q);
+            let flat_page = page::warp(&frame, &q, qw.round() as u32, qh.round() as u32, 255)
+                .ok_or(ScanError::Resample)?;
+            let (sx, sy) = (
+                f64::from(gray.width) / f64::from(frame.width),
+                f64::from(gray.height) / f64::from(frame.height),
+            );
+            (flat_page, Some(q.map(|(x, y)| (x * sx, y * sy))))
+        }
+        _ => (frame, None),
+    };
     let flat = enhance::flatten(&analysis);
     let skew_deg = deskew::estimate_skew(&flat);
     let measures = quality::measure(&analysis, &flat);
-    let warnings = quality::warnings(&measures);
+    let mut warnings = quality::warnings(&measures);
+    if detection == page::Detection::CutOff {
+        warnings.insert(0, Warning::PageCutOff);
+    }
     drop((analysis, flat));
     t.analyse = start.elapsed();
 
     let start = Instant::now();
-    let (w, h) = target_size(gray.width, gray.height);
-    let page = gray.resize(w, h).ok_or(ScanError::Resample)?;
-    drop(gray);
+    let page = match quad {
+        Some(q) => {
+            let (qw, qh) = page::page_size(&q);
+            let (w, h) = target_size(qw.round() as u32, qh.round() as u32);
+            // Bilinear sampling does not average: when shrinking more than
+            // 1/PRESHRINK_BELOW, shrink the whole frame to the output's scale
+            // first (area averaging), then warp about 1:1.
+            let s = f64::from(w) / qw.max(1.0);
+            if s >= PRESHRINK_BELOW {
+                page::warp(&gray, &q, w, h, 255).ok_or(ScanError::Resample)?
+            } else {
+                let (gw, gh) = (f64::from(gray.width), f64::from(gray.height));
+                let shrunk = gray
+                    .resize(
+                        ((gw * s).round() as u32).max(2),
+                        ((gh * s).round() as u32).max(2),
+                    )
+                    .ok_or(ScanError::Resample)?;
+                drop(gray);
+                let (sx, sy) = (f64::from(shrunk.width) / gw, f64::from(shrunk.height) / gh);
+                let q = q.map(|(x, y)| (x * sx, y * sy));
+                page::warp(&shrunk, &q, w, h, 255).ok_or(ScanError::Resample)?
+            }
+        }
+        None => {
+            let (w, h) = target_size(gray.width, gray.height);
+            gray.resize(w, h).ok_or(ScanError::Resample)?
+        }
+    };
     t.resample = start.elapsed();
 
     let start = Instant::now();

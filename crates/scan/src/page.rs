@@ -193,6 +193,28 @@ pub fn quad_size(q: &Quad) -> (f64, f64) {
     )
 }
 
+/// A page's proportions within this share of A4's (portrait or landscape)
+/// are taken as A4: perspective makes the measured ones a little off, and
+/// most papers in a dossier are A4.
+const A4_SNAP: f64 = 0.06;
+
+/// [`quad_size`], snapped to A4 proportions (same area) when close to them.
+pub fn page_size(q: &Quad) -> (f64, f64) {
+    let (w, h) = quad_size(q);
+    if w <= 0.0 || h <= 0.0 {
+        return (w, h);
+    }
+    let a4 = std::f64::consts::FRAC_1_SQRT_2;
+    let area = w * h;
+    if (w / h - a4).abs() / a4 < A4_SNAP {
+        ((area * a4).sqrt(), (area / a4).sqrt())
+    } else if (h / w - a4).abs() / a4 < A4_SNAP {
+        ((area / a4).sqrt(), (area * a4).sqrt())
+    } else {
+        (w, h)
+    }
+}
+
 /// The homography taking the rectangle (0,0)–(w,h) onto `q` (corners in
 /// the same order), as 8 coefficients (h33 = 1); `None` when degenerate.
 pub fn homography(w: f64, h: f64, q: &Quad) -> Option<[f64; 8]> {
@@ -248,18 +270,31 @@ pub fn warp(src: &Gray, q: &Quad, w: u32, h: u32, fill: u8) -> Option<Gray> {
         return None;
     }
     for v in 0..h {
-        for u in 0..w {
-            let (x, y) = apply(&hm, f64::from(u) + 0.5, f64::from(v) + 0.5);
-            let (x, y) = (x - 0.5, y - 0.5);
-            if x >= 0.0 && y >= 0.0 && x < (sw - 1) as f64 && y < (sh - 1) as f64 {
-                let (x0, y0) = (x as usize, y as usize);
-                let (fx, fy) = (x - x0 as f64, y - y0 as f64);
-                let i = y0 * sw + x0;
-                let p = |j: usize| f64::from(src.data[j]);
-                let top = p(i) * (1.0 - fx) + p(i + 1) * fx;
-                let bottom = p(i + sw) * (1.0 - fx) + p(i + sw + 1) * fx;
-                out.data[(v * w + u) as usize] = (top * (1.0 - fy) + bottom * fy + 0.5) as u8;
+        // Along a row the homography's numerators and denominator are
+        // linear in u: step them, one division per pixel.
+        let vf = f64::from(v) + 0.5;
+        let mut nx = hm[0] * 0.5 + hm[1] * vf + hm[2];
+        let mut ny = hm[3] * 0.5 + hm[4] * vf + hm[5];
+        let mut d = hm[6] * 0.5 + hm[7] * vf + 1.0;
+        let row = &mut out.data[(v * w) as usize..][..w as usize];
+        for px in row.iter_mut() {
+            if d.abs() > 1e-12 {
+                let x = nx / d - 0.5;
+                let y = ny / d - 0.5;
+                if x >= 0.0 && y >= 0.0 && x < (sw - 1) as f64 && y < (sh - 1) as f64 {
+                    let (x0, y0) = (x as usize, y as usize);
+                    let fx = ((x - x0 as f64) * 256.0) as u32;
+                    let fy = ((y - y0 as f64) * 256.0) as u32;
+                    let i = y0 * sw + x0;
+                    let p = |j: usize| u32::from(src.data[j]);
+                    let top = p(i) * (256 - fx) + p(i + 1) * fx;
+                    let bottom = p(i + sw) * (256 - fx) + p(i + sw + 1) * fx;
+                    *px = ((top * (256 - fy) + bottom * fy + (1 << 15)) >> 16) as u8;
+                }
             }
+            nx += hm[0];
+            ny += hm[3];
+            d += hm[6];
         }
     }
     Some(out)
@@ -272,6 +307,20 @@ mod tests {
 
     fn near(a: (f64, f64), b: (f64, f64), tol: f64) -> bool {
         (a.0 - b.0).abs() <= tol && (a.1 - b.1).abs() <= tol
+    }
+
+    #[test]
+    fn near_a4_proportions_snap_to_a4() {
+        let quad = |w: f64, h: f64| -> Quad { [(0.0, 0.0), (w, 0.0), (w, h), (0.0, h)] };
+        let (w, h) = page_size(&quad(1550.0, 2100.0));
+        assert!(
+            (w / h - std::f64::consts::FRAC_1_SQRT_2).abs() < 1e-3
+                && (w * h - 1550.0 * 2100.0).abs() < 1.0
+        );
+        let (w, h) = page_size(&quad(2100.0, 1550.0));
+        assert!((h / w - std::f64::consts::FRAC_1_SQRT_2).abs() < 1e-3);
+        // An ID card (85.6 × 54 mm) keeps its own shape.
+        assert_eq!(page_size(&quad(856.0, 540.0)), (856.0, 540.0));
     }
 
     #[test]

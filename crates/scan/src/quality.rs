@@ -14,6 +14,8 @@ pub enum Warning {
     Glare,
     /// No ink found: an empty frame, a blank side, or the wrong thing.
     NothingFound,
+    /// Part of the page lies outside the photo (see [`crate::page`]).
+    PageCutOff,
 }
 
 impl Warning {
@@ -24,6 +26,7 @@ impl Warning {
             Warning::TooDark => "too_dark",
             Warning::Glare => "glare",
             Warning::NothingFound => "nothing_found",
+            Warning::PageCutOff => "page_cut_off",
         }
     }
 
@@ -37,6 +40,9 @@ impl Warning {
             }
             Warning::NothingFound => {
                 "Không thấy chữ trên giấy. Ông/Bà đặt đúng mặt có chữ lên và chụp lại."
+            }
+            Warning::PageCutOff => {
+                "Tờ giấy bị mất một phần. Ông/Bà đặt cả tờ giấy vào trong khung rồi chụp lại."
             }
         }
     }
@@ -248,6 +254,7 @@ mod tests {
             Warning::TooDark,
             Warning::Glare,
             Warning::NothingFound,
+            Warning::PageCutOff,
         ];
         for a in all {
             assert!(a.message_vi().contains("Ông/Bà"));

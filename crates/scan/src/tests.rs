@@ -301,3 +301,52 @@ fn file_size_limit() {
         })
     );
 }
+
+#[test]
+fn a_page_photographed_on_a_table_is_cropped_and_straightened() {
+    let paper = synth::text_page(1400, 1980, 225, 21);
+    let corners = [
+        (700.0, 260.0),
+        (2250.0, 330.0),
+        (2300.0, 2480.0),
+        (640.0, 2440.0),
+    ];
+    let mut frame = synth::on_table(&paper, 3000, 2800, &corners, 60, 22);
+    synth::uneven_light(&mut frame, 25);
+    let p = process(&jpeg_of(&frame, 90, None)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(p.warnings.is_empty(), "{:?} {:?}", p.warnings, p.measures);
+    // The output has the paper's proportions (A4; not the frame's).
+    let aspect = f64::from(p.width_px) / f64::from(p.height_px);
+    assert!((aspect - 1400.0 / 1980.0).abs() < 0.005, "aspect {aspect}");
+    assert_eq!(p.dpi, 200);
+    assert!(p.skew_deg.abs() <= 1.0, "{}", p.skew_deg);
+    let back = pixels(&p);
+    let residual = crate::deskew::estimate_skew(&crate::enhance::flatten(&back));
+    assert!(residual.abs() <= 0.5, "residual {residual}");
+    // No table at the page's edges: the margins are white paper.
+    let top: u64 = (0..back.width).map(|x| u64::from(back.get(x, 3))).sum();
+    assert!(
+        top / u64::from(back.width) > 200,
+        "top edge {}",
+        top / u64::from(back.width)
+    );
+}
+
+#[test]
+fn a_page_running_off_the_photo_is_reported_cut_off() {
+    let paper = synth::text_page(1400, 1980, 225, 23);
+    let corners = [
+        (-500.0, 200.0),
+        (1100.0, 240.0),
+        (1080.0, 2500.0),
+        (-520.0, 2460.0),
+    ];
+    let frame = synth::on_table(&paper, 2400, 2800, &corners, 60, 24);
+    let p = process(&jpeg_of(&frame, 90, None)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        p.warnings.first(),
+        Some(&Warning::PageCutOff),
+        "{:?}",
+        p.warnings
+    );
+}
