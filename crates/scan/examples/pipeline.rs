@@ -95,8 +95,8 @@ fn main() {
         }
         let images: Vec<_> = pages.iter().map(|p| p.pdf_image()).collect();
         let _ = std::fs::write(dir.join("pages.pdf"), pdf::write(&images));
-        if let Some((_, b)) = inputs.first() {
-            let _ = std::fs::write(dir.join("input0.jpg"), b);
+        for (i, (_, b)) in inputs.iter().enumerate() {
+            let _ = std::fs::write(dir.join(format!("input{i}.jpg")), b);
         }
     }
 }
