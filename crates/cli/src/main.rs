@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 mod cccd;
+mod scan;
 mod vietqr;
 
 #[derive(Parser)]
@@ -53,6 +54,8 @@ enum Command {
     },
     /// Print a VietQR bank-transfer payload (and optionally write its PNG).
     Vietqr(vietqr::VietqrArgs),
+    /// Turn photos or scans of a paper document into one A4 PDF, a page each.
+    Scan(scan::ScanArgs),
 }
 
 #[derive(Subcommand)]
@@ -134,6 +137,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Cccd { command } => cccd::run(command),
         Command::Vietqr(args) => vietqr::run(args),
+        Command::Scan(args) => scan::run(args),
     }
 }
 

@@ -1,0 +1,352 @@
+//! Whole-pipeline tests on generated images.
+
+use crate::decode::{DecodeError, decode_gray};
+use crate::{Gray, LimitError, ScanError, Warning, pdf, process, synth};
+
+fn jpeg_of(g: &Gray, quality: u8, exif_tiff: Option<&[u8]>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut out, quality);
+    if let Some(tiff) = exif_tiff {
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(tiff);
+        enc.add_app_segment(1, app1)
+            .unwrap_or_else(|e| panic!("app1: {e}"));
+    }
+    enc.encode(
+        &g.data,
+        g.width as u16,
+        g.height as u16,
+        jpeg_encoder::ColorType::Luma,
+    )
+    .unwrap_or_else(|e| panic!("encode: {e}"));
+    out
+}
+
+fn png_of(g: &Gray) -> Vec<u8> {
+    use image::ImageEncoder;
+    let mut out = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(&g.data, g.width, g.height, image::ExtendedColorType::L8)
+        .unwrap_or_else(|e| panic!("png: {e}"));
+    out
+}
+
+fn tiff_orientation(v: u16) -> Vec<u8> {
+    let mut t = b"II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0".to_vec();
+    t.extend_from_slice(&v.to_le_bytes());
+    t.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    t
+}
+
+#[test]
+fn a_skewed_photo_becomes_a_straight_small_200_dpi_page() {
+    let photo = synth::photo_like(2000, 2800, 4.0, 11);
+    let bytes = jpeg_of(&photo, 90, None);
+    let page = process(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert!((page.skew_deg - 4.0).abs() <= 0.5, "{}", page.skew_deg);
+    assert!(page.warnings.is_empty(), "{:?}", page.warnings);
+    assert_eq!(page.dpi, 200);
+    assert!(page.width_px <= 1496 && page.height_px <= 2181);
+    assert!(page.data.len() <= 150_000, "{} bytes", page.data.len());
+    // The result, decoded again, has straight lines.
+    let back = pixels(&page);
+    let residual = crate::deskew::estimate_skew(&crate::enhance::flatten(&back));
+    assert!(residual.abs() <= 0.5, "residual {residual}");
+    let thumb = decode_gray(&page.thumbnail).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(thumb.width.max(thumb.height), crate::THUMBNAIL_SIDE);
+}
+
+/// The page's pixels, whichever way it was stored.
+fn pixels(page: &crate::Page) -> Gray {
+    match page.mode {
+        crate::Mode::Gray => decode_gray(&page.data).unwrap_or_else(|e| panic!("{e}")),
+        crate::Mode::Bilevel => {
+            let bits = miniz_oxide::inflate::decompress_to_vec_zlib(&page.data)
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            let row = (page.width_px as usize).div_ceil(8);
+            assert_eq!(bits.len(), row * page.height_px as usize);
+            let mut g = Gray::filled(page.width_px, page.height_px, 0);
+            for y in 0..page.height_px as usize {
+                for x in 0..page.width_px as usize {
+                    if bits[y * row + x / 8] & (0x80 >> (x % 8)) != 0 {
+                        g.data[y * page.width_px as usize + x] = 255;
+                    }
+                }
+            }
+            g
+        }
+    }
+}
+
+#[test]
+fn a_light_page_stays_gray_and_a_dense_one_goes_bilevel() {
+    // Sparse text (a short letter: the top third of a full page of text
+    // at the usual line pitch) fits the budget in gray.
+    let mut sparse = synth::text_page(2400, 3400, 220, 8);
+    sparse.data[2400 * 1100..].fill(220);
+    synth::add_noise(&mut sparse, 6, 8);
+    let p = process(&jpeg_of(&sparse, 90, None)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.mode, crate::Mode::Gray);
+    assert!(p.data.len() <= crate::PAGE_BUDGET, "{}", p.data.len());
+    // A full portrait page of dense text does not, and is stored bilevel.
+    let dense = synth::photo_like(2400, 3400, -2.0, 9);
+    let p = process(&jpeg_of(&dense, 90, None)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.mode, crate::Mode::Bilevel);
+    assert!(p.data.len() <= crate::PAGE_BUDGET, "{}", p.data.len());
+    let back = pixels(&p);
+    let ink = back.data.iter().filter(|&&v| v == 0).count() as f64 / back.data.len() as f64;
+    assert!((0.05..0.25).contains(&ink), "ink share {ink}");
+    let residual = crate::deskew::estimate_skew(&crate::enhance::flatten(&back));
+    assert!(residual.abs() <= 0.5, "residual {residual}");
+}
+
+#[test]
+fn exif_orientation_is_honoured() {
+    // A portrait page stored sideways (as a phone held upright stores it),
+    // with Orientation 6: the decoder must turn it back to portrait.
+    let page = synth::text_page(300, 400, 230, 1);
+    let sideways = page.clone().orient(8); // the inverse of 6
+    assert_eq!((sideways.width, sideways.height), (400, 300));
+    let bytes = jpeg_of(&sideways, 95, Some(&tiff_orientation(6)));
+    let g = decode_gray(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((g.width, g.height), (300, 400));
+    let diff: u64 = g
+        .data
+        .iter()
+        .zip(&page.data)
+        .map(|(&a, &b)| u64::from(a.abs_diff(b)))
+        .sum();
+    assert!(
+        diff / (g.data.len() as u64) < 6,
+        "mean diff {}",
+        diff / g.data.len() as u64
+    );
+    // Without the tag it stays as stored.
+    let g = decode_gray(&jpeg_of(&sideways, 95, None)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((g.width, g.height), (400, 300));
+}
+
+#[test]
+fn png_pages_decode_and_process() {
+    let page = synth::text_page(600, 800, 240, 2);
+    let g = decode_gray(&png_of(&page)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(g, page);
+    let p = process(&png_of(&page)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((p.width_px, p.height_px), (600, 800));
+    assert!(
+        p.dpi < 200,
+        "a small image is not enlarged, so its dpi is lower"
+    );
+}
+
+#[test]
+fn damaged_inputs_are_errors_never_panics() {
+    let page = synth::text_page(200, 260, 230, 3);
+    let jpeg = jpeg_of(&page, 80, Some(&tiff_orientation(3)));
+    let png = png_of(&page);
+    assert_eq!(process(&[]), Err(ScanError::Decode(DecodeError::Empty)));
+    assert_eq!(
+        process(b"%PDF-1.4 not an image"),
+        Err(ScanError::Decode(DecodeError::UnknownFormat))
+    );
+    for file in [&jpeg, &png] {
+        // Every truncation point in the headers, then coarser steps.
+        let cuts = (1..file.len().min(400)).chain((400..file.len()).step_by(97));
+        for n in cuts {
+            // Either an error or (for a JPEG cut inside the scan data,
+            // which zune pads) a page; never a panic.
+            let _ = process(&file[..n]);
+        }
+        // Flipped bytes throughout.
+        for i in (0..file.len()).step_by(13) {
+            let mut bad = file.clone();
+            bad[i] ^= 0x5A;
+            let _ = process(&bad);
+        }
+    }
+    assert!(matches!(
+        process(&png[..png.len() / 2]),
+        Err(ScanError::Decode(DecodeError::Damaged {
+            format: "PNG",
+            ..
+        }))
+    ));
+    for cut in [jpeg.len() / 2, jpeg.len() - 10] {
+        assert!(
+            matches!(
+                process(&jpeg[..cut]),
+                Err(ScanError::Decode(DecodeError::Damaged {
+                    format: "JPEG",
+                    ..
+                }))
+            ),
+            "cut at {cut} of {}",
+            jpeg.len()
+        );
+    }
+    assert!(matches!(
+        process(&jpeg[..20]),
+        Err(ScanError::Decode(DecodeError::Damaged {
+            format: "JPEG",
+            ..
+        }))
+    ));
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn decompression_bombs_are_refused_from_the_header() {
+    // A PNG that declares 60000×60000 (3.6 Gpx) and carries almost nothing.
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&60_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&60_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    assert_eq!(
+        decode_gray(&png),
+        Err(DecodeError::Limit(LimitError::TooLarge {
+            width: 60_000,
+            height: 60_000
+        }))
+    );
+    // A JPEG whose frame header declares 65000×65000: patch a real one.
+    let mut jpeg = jpeg_of(&Gray::filled(16, 16, 128), 80, None);
+    let sof = jpeg
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .unwrap_or_else(|| panic!("no SOF0"));
+    jpeg[sof + 5..sof + 7].copy_from_slice(&65_000u16.to_be_bytes());
+    jpeg[sof + 7..sof + 9].copy_from_slice(&65_000u16.to_be_bytes());
+    assert_eq!(
+        decode_gray(&jpeg),
+        Err(DecodeError::Limit(LimitError::TooLarge {
+            width: 65_000,
+            height: 65_000
+        }))
+    );
+}
+
+#[test]
+fn warnings_reach_the_page() {
+    let mut dark = synth::text_page(800, 1000, 220, 4);
+    synth::scale_brightness(&mut dark, 0.3);
+    let p = process(&jpeg_of(&dark, 90, None)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(p.warnings.contains(&Warning::TooDark), "{:?}", p.measures);
+    let blank = Gray::filled(800, 1000, 220);
+    let p = process(&png_of(&blank)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.warnings, vec![Warning::NothingFound]);
+    assert_eq!(p.skew_deg, 0.0);
+}
+
+#[test]
+fn pages_assemble_into_a_pdf() {
+    let pages: Vec<_> = (0..3)
+        .map(|i| {
+            let g = synth::photo_like(1200, 1600, f64::from(i) - 1.0, i as u64);
+            process(&jpeg_of(&g, 85, None)).unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect();
+    let images: Vec<_> = pages.iter().map(|p| p.pdf_image()).collect();
+    let bytes = pdf::write(&images);
+    let o = pdf::outline(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(o.pages, 3);
+    for (p, size) in pages.iter().zip(&o.image_sizes) {
+        assert_eq!((p.width_px, p.height_px), *size);
+    }
+}
+
+#[test]
+fn dimension_limits() {
+    use crate::check_dimensions;
+    assert_eq!(check_dimensions(4000, 3000), Ok(()));
+    assert!(matches!(
+        check_dimensions(0, 3000),
+        Err(LimitError::Empty { .. })
+    ));
+    assert!(matches!(
+        check_dimensions(u32::MAX, u32::MAX),
+        Err(LimitError::TooLarge { .. })
+    ));
+    assert!(matches!(
+        check_dimensions(10_000, 5_001),
+        Err(LimitError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn file_size_limit() {
+    use crate::{MAX_FILE_BYTES, check_file_size};
+    assert_eq!(check_file_size(MAX_FILE_BYTES), Ok(()));
+    assert_eq!(
+        check_file_size(MAX_FILE_BYTES + 1),
+        Err(LimitError::FileTooLarge {
+            bytes: MAX_FILE_BYTES + 1
+        })
+    );
+}
+
+#[test]
+fn a_page_photographed_on_a_table_is_cropped_and_straightened() {
+    let paper = synth::text_page(1400, 1980, 225, 21);
+    let corners = [
+        (700.0, 260.0),
+        (2250.0, 330.0),
+        (2300.0, 2480.0),
+        (640.0, 2440.0),
+    ];
+    let mut frame = synth::on_table(&paper, 3000, 2800, &corners, 60, 22);
+    synth::uneven_light(&mut frame, 25);
+    let p = process(&jpeg_of(&frame, 90, None)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(p.warnings.is_empty(), "{:?} {:?}", p.warnings, p.measures);
+    // The output has the paper's proportions (A4; not the frame's).
+    let aspect = f64::from(p.width_px) / f64::from(p.height_px);
+    assert!((aspect - 1400.0 / 1980.0).abs() < 0.005, "aspect {aspect}");
+    assert_eq!(p.dpi, 200);
+    assert!(p.skew_deg.abs() <= 1.0, "{}", p.skew_deg);
+    let back = pixels(&p);
+    let residual = crate::deskew::estimate_skew(&crate::enhance::flatten(&back));
+    assert!(residual.abs() <= 0.5, "residual {residual}");
+    // No table at the page's edges: the margins are white paper.
+    let top: u64 = (0..back.width).map(|x| u64::from(back.get(x, 3))).sum();
+    assert!(
+        top / u64::from(back.width) > 200,
+        "top edge {}",
+        top / u64::from(back.width)
+    );
+}
+
+#[test]
+fn a_page_running_off_the_photo_is_reported_cut_off() {
+    let paper = synth::text_page(1400, 1980, 225, 23);
+    let corners = [
+        (-500.0, 200.0),
+        (1100.0, 240.0),
+        (1080.0, 2500.0),
+        (-520.0, 2460.0),
+    ];
+    let frame = synth::on_table(&paper, 2400, 2800, &corners, 60, 24);
+    let p = process(&jpeg_of(&frame, 90, None)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        p.warnings.first(),
+        Some(&Warning::PageCutOff),
+        "{:?}",
+        p.warnings
+    );
+}
