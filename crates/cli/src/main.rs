@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 mod cccd;
+mod output;
 mod scan;
 mod vietqr;
 

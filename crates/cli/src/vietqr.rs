@@ -107,23 +107,12 @@ pub fn render(payload: &str) -> anyhow::Result<(u32, Vec<u8>)> {
 /// place only when complete: a failure leaves no file behind.
 fn write_png(payload: &str, path: &Path) -> anyhow::Result<()> {
     let (side, pixels) = render(payload)?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".motcua-vietqr-")
-        .suffix(".png.tmp")
-        .tempfile_in(dir)
-        .context("creating a temporary file")?;
-    {
-        let mut w = BufWriter::new(tmp.as_file_mut());
+    crate::output::write_atomically(path, |file| {
+        let mut w = BufWriter::new(file);
         PngEncoder::new(&mut w)
             .write_image(&pixels, side, side, image::ExtendedColorType::L8)
             .context("encoding the PNG")?;
         w.flush()?;
-    }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+        Ok(())
+    })
 }
