@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::api::{ApiJson, check_text_max as check_text};
-use crate::store::{ChallengeStatus, IdentityRow, NewChallengeRow};
+use crate::store::{ChallengeStatus, Consumed, IdentityRow, NewChallengeRow};
 use crate::{ApiError, AppState};
 
 /// How long a code works.
@@ -319,15 +319,27 @@ pub(crate) async fn verify(
         };
     }
     let new_id = uuid::Uuid::new_v4().to_string();
-    let Some((account_id, created)) = s
+    let (account_id, created) = match s
         .store
         .consume_challenge(&ch.id, &new_id, &rfc3339(now_t)?)
         .await?
-    else {
-        return Err(ApiError::new(
-            ProblemCode::OtpUsed,
-            "the challenge was already used",
-        ));
+    {
+        Consumed::Account {
+            account_id,
+            created,
+        } => (account_id, created),
+        Consumed::NotPending => {
+            return Err(ApiError::new(
+                ProblemCode::OtpUsed,
+                "the challenge was already used",
+            ));
+        }
+        Consumed::OtherPhone => {
+            return Err(ApiError::new(
+                ProblemCode::AccountHasOtherPhone,
+                "the ID number's account got another phone meanwhile",
+            ));
+        }
     };
     tracing::info!(challenge = %ch.id, account = %account_id, created, "account verified by one-time code");
     Ok((

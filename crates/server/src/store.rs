@@ -159,6 +159,17 @@ impl ChallengeStatus {
     }
 }
 
+/// What consuming a challenge did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Consumed {
+    /// The account of the ID number, created or verified.
+    Account { account_id: String, created: bool },
+    /// The challenge was used, locked or never existed.
+    NotPending,
+    /// The ID number's account has another phone; nothing changed.
+    OtherPhone,
+}
+
 /// Accounts and one-time-code challenges. Every function takes the time it
 /// acts at from the caller, so the rules are testable without sleeping.
 impl Store {
@@ -300,15 +311,15 @@ impl Store {
     }
 
     /// Consumes a pending challenge and creates the account of its ID number
-    /// (with id `new_account_id`) or links the existing one to its phone.
-    /// Returns the account id and whether it was created, or `None` when the
-    /// challenge was no longer pending.
+    /// (with id `new_account_id`), or verifies the existing one on its own
+    /// phone or gives a phone to one that had none. An account never moves
+    /// to another phone here, even when two codes raced for one ID number.
     pub async fn consume_challenge(
         &self,
         id: &str,
         new_account_id: &str,
         now: &str,
-    ) -> Result<Option<(String, bool)>, StoreError> {
+    ) -> Result<Consumed, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let row = sqlx::query(
             "SELECT id_number, full_name, date_of_birth, sex, address, phone FROM otp_challenges \
@@ -319,7 +330,7 @@ impl Store {
         .await?;
         let Some(row) = row else {
             tx.rollback().await?;
-            return Ok(None);
+            return Ok(Consumed::NotPending);
         };
         let identity = IdentityRow {
             id_number: row.try_get("id_number")?,
@@ -336,15 +347,19 @@ impl Store {
                 .await?;
         let (account_id, created) = match existing {
             Some(account_id) => {
-                sqlx::query(
+                let updated = sqlx::query(
                     "UPDATE accounts SET phone = ?2, verified_by = 'otp', updated_at = ?3 \
-                     WHERE id = ?1",
+                     WHERE id = ?1 AND (phone IS NULL OR phone = '' OR phone = ?2)",
                 )
                 .bind(&account_id)
                 .bind(&phone)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                if updated.rows_affected() == 0 {
+                    tx.rollback().await?;
+                    return Ok(Consumed::OtherPhone);
+                }
                 (account_id, false)
             }
             None => {
@@ -359,7 +374,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(Some((account_id, created)))
+        Ok(Consumed::Account {
+            account_id,
+            created,
+        })
     }
 
     /// Records a helper's vouching, creating the account (id

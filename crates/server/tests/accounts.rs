@@ -783,3 +783,19 @@ async fn over_a_real_socket_with_the_kiosk_client() {
     }
     running.shutdown().await;
 }
+
+#[tokio::test]
+async fn two_codes_racing_for_one_new_id_number_give_one_phone_only() {
+    let t = app().await;
+    let first = request_code(&t, &an(AN_PHONE)).await;
+    let first_code = t.last_code();
+    let second = request_code(&t, &an("0398 765 123")).await;
+    let second_code = t.last_code();
+
+    let (status, created) = verify(&t, &first, &first_code).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (status, refused) = verify(&t, &second, &second_code).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["code"], "account_has_other_phone");
+    assert_eq!(lookup(&t, AN_ID).await["masked_phone"], "09xx xxx 678");
+}
