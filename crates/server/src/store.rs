@@ -340,11 +340,7 @@ impl Store {
             address: row.try_get("address")?,
         };
         let phone: String = row.try_get("phone")?;
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT id FROM accounts WHERE id_number = ?1")
-                .bind(&identity.id_number)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let existing = account_id_of(&mut tx, &identity.id_number).await?;
         let (account_id, created) = match existing {
             Some(account_id) => {
                 let updated = sqlx::query(
@@ -393,11 +389,7 @@ impl Store {
         now: &str,
     ) -> Result<(String, bool), StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT id FROM accounts WHERE id_number = ?1")
-                .bind(&identity.id_number)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let existing = account_id_of(&mut tx, &identity.id_number).await?;
         let (account_id, created) = match existing {
             Some(id) => (id, false),
             None => {
@@ -431,6 +423,19 @@ impl Store {
         .await?;
         Ok((row.try_get("a")?, row.try_get("c")?, row.try_get("v")?))
     }
+}
+
+/// The id of the account of `id_number`, read inside the caller's transaction.
+async fn account_id_of(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id_number: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM accounts WHERE id_number = ?1")
+            .bind(id_number)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
 }
 
 async fn insert_account(
