@@ -31,7 +31,16 @@ impl Kiosk {
         let idle_seconds = options.idle_seconds.unwrap_or(crate::DEFAULT_IDLE_SECONDS);
         match &options.backend {
             Some(url) => {
-                let client = ApiClient::new(url).with_context(|| "the configured backend URL")?;
+                let token = options
+                    .backend_token
+                    .as_ref()
+                    .filter(|t| !t.expose().trim().is_empty())
+                    .context(
+                        "a remote backend needs this kiosk's token: set MOTCUA_BACKEND_TOKEN \
+                         (or --backend-token) to the token `motcua server kiosk add NAME` printed",
+                    )?;
+                let client = ApiClient::new(url, token.expose())
+                    .with_context(|| "the configured backend URL or token")?;
                 tracing::info!(backend = client.base_url(), "using the configured backend");
                 Ok(Self {
                     client,
@@ -41,16 +50,29 @@ impl Kiosk {
                 })
             }
             None => {
+                if options.backend_token.is_some() {
+                    tracing::warn!("a backend token without a backend URL is ignored");
+                }
                 let config = motcua_server::Config {
                     data_dir: data_dir.join("backend"),
                     catalog: None,
                     sms: motcua_server::SmsConfig::default(),
                 };
+                let state = motcua_server::AppState::open(&config)
+                    .await
+                    .context("opening the embedded backend")?;
+                // A fresh token at every start: the last one dies with the
+                // process that held it, and none is ever written down.
+                let token = state
+                    .store
+                    .renew_kiosk(&kiosk_id, state.clock.now())
+                    .await
+                    .context("registering this kiosk with the embedded backend")?;
                 let running =
-                    motcua_server::start(&config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+                    motcua_server::serve_state(state, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
                         .await
                         .context("starting the embedded backend")?;
-                let client = ApiClient::new(&running.url())?;
+                let client = ApiClient::new(&running.url(), token.expose())?;
                 tracing::info!(backend = client.base_url(), "embedded backend started");
                 Ok(Self {
                     client,

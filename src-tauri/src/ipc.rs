@@ -240,11 +240,19 @@ impl From<ClientError> for CommandError {
                 ProblemCode::ResendTooSoon => ErrorCode::ResendTooSoon,
                 ProblemCode::SmsUnavailable => ErrorCode::SmsUnavailable,
                 ProblemCode::AccountHasOtherPhone => ErrorCode::AccountHasOtherPhone,
-                ProblemCode::Internal => ErrorCode::BackendError,
+                // The kiosk's token was refused (revoked, or the backend was
+                // set up anew): nothing the citizen can do, a helper must look.
+                ProblemCode::Internal | ProblemCode::KioskUnauthorized => ErrorCode::BackendError,
+                // No command here uses staff tokens yet; helper mode will
+                // give these codes their own messages.
+                ProblemCode::StaffLoginFailed
+                | ProblemCode::StaffLocked
+                | ProblemCode::StaffUnauthorized => ErrorCode::BackendError,
             },
-            ClientError::BadUrl(_) | ClientError::Status { .. } | ClientError::Decode(_) => {
-                ErrorCode::BackendError
-            }
+            ClientError::BadUrl(_)
+            | ClientError::BadToken
+            | ClientError::Status { .. }
+            | ClientError::Decode(_) => ErrorCode::BackendError,
         };
         let (attempts_left, retry_after_seconds) = match &e {
             ClientError::Problem(p) => (

@@ -25,6 +25,10 @@ pub use backend::Kiosk;
 pub struct Options {
     /// Backend base URL; `None` starts the embedded backend.
     pub backend: Option<String>,
+    /// This kiosk's token on the configured backend (from `motcua server
+    /// kiosk add`); required with `backend`. The embedded backend registers
+    /// the kiosk itself with a fresh token at each start.
+    pub backend_token: Option<motcua_server::Secret>,
     /// The kiosk's data folder (SQLite of the embedded backend, lock file).
     pub data_dir: Option<PathBuf>,
     /// This kiosk's id as the backend knows it.
@@ -54,17 +58,19 @@ fn parse_idle(v: &str) -> anyhow::Result<u32> {
     Ok(n)
 }
 
-const USAGE: &str = "usage: motcua-kiosk [--backend URL] [--data DIR] [--kiosk-id ID] [--idle-seconds N] [--speech-program PATH]\n\
-    environment: MOTCUA_BACKEND_URL, MOTCUA_DATA_DIR, MOTCUA_KIOSK_ID, MOTCUA_IDLE_SECONDS, MOTCUA_SPEECH_PROGRAM";
+const USAGE: &str = "usage: motcua-kiosk [--backend URL --backend-token TOKEN] [--data DIR] [--kiosk-id ID] [--idle-seconds N] [--speech-program PATH]\n\
+    environment: MOTCUA_BACKEND_URL, MOTCUA_BACKEND_TOKEN (better than the flag: not shown by ps), MOTCUA_DATA_DIR, MOTCUA_KIOSK_ID, MOTCUA_IDLE_SECONDS, MOTCUA_SPEECH_PROGRAM";
 
 impl Options {
-    /// Reads `--backend URL`, `--data DIR`, `--kiosk-id ID`, `--idle-seconds N`,
-    /// falling back to `MOTCUA_BACKEND_URL`, `MOTCUA_DATA_DIR`, `MOTCUA_KIOSK_ID`,
-    /// `MOTCUA_IDLE_SECONDS`.
+    /// Reads `--backend URL`, `--backend-token TOKEN`, `--data DIR`,
+    /// `--kiosk-id ID`, `--idle-seconds N`, falling back to
+    /// `MOTCUA_BACKEND_URL`, `MOTCUA_BACKEND_TOKEN`, `MOTCUA_DATA_DIR`,
+    /// `MOTCUA_KIOSK_ID`, `MOTCUA_IDLE_SECONDS`.
     pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<Self> {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         let mut o = Options {
             backend: env("MOTCUA_BACKEND_URL"),
+            backend_token: env("MOTCUA_BACKEND_TOKEN").map(motcua_server::Secret::new),
             data_dir: env("MOTCUA_DATA_DIR").map(PathBuf::from),
             kiosk_id: env("MOTCUA_KIOSK_ID"),
             idle_seconds: env("MOTCUA_IDLE_SECONDS")
@@ -86,6 +92,9 @@ impl Options {
             };
             match flag.as_str() {
                 "--backend" => o.backend = Some(value()?),
+                "--backend-token" => {
+                    o.backend_token = Some(motcua_server::Secret::new(value()?));
+                }
                 "--data" => o.data_dir = Some(PathBuf::from(value()?)),
                 "--kiosk-id" => o.kiosk_id = Some(value()?),
                 "--idle-seconds" => o.idle_seconds = Some(parse_idle(&value()?)?),
@@ -202,6 +211,26 @@ mod tests {
         assert_eq!(o.backend.as_deref(), Some("http://10.0.0.1:8080"));
         assert_eq!(o.data_dir, Some(PathBuf::from("/tmp/k")));
         assert_eq!(o.idle_seconds, Some(90));
+    }
+
+    #[test]
+    fn the_backend_token_is_read_and_never_shown() {
+        let o = parse(&[
+            "--backend",
+            "http://10.0.0.1:8080",
+            "--backend-token=s3cret-t0ken",
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            o.backend_token.as_ref().map(motcua_server::Secret::expose),
+            Some("s3cret-t0ken")
+        );
+        let shown = format!("{o:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        match parse(&["--backend-token"]) {
+            Err(e) => assert!(e.to_string().contains("needs a value"), "{e}"),
+            Ok(o) => panic!("accepted as {o:?}"),
+        }
     }
 
     #[test]

@@ -152,6 +152,7 @@ fn unreachable_backend_is_reported_not_panicked() {
         .unwrap_or(9);
     let h = harness(Options {
         backend: Some(format!("http://127.0.0.1:{port}")),
+        backend_token: Some(motcua_server::Secret::new("t0ken")),
         ..Options::default()
     });
     let info = invoke(&h, "kiosk_info", json!({})).unwrap_or_else(|e| panic!("{e}"));
@@ -291,4 +292,121 @@ fn account_by_sms_code_for_the_card_read() {
         .err()
         .unwrap_or_else(|| panic!("verified after the wipe"));
     assert_eq!(err["code"], "otp_expired", "{err}");
+}
+
+#[test]
+fn a_remote_backend_without_a_token_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    for token in [None, Some("  ")] {
+        let options = Options {
+            backend: Some("http://127.0.0.1:9".into()),
+            backend_token: token.map(motcua_server::Secret::new),
+            ..Options::default()
+        };
+        match tauri::async_runtime::block_on(Kiosk::start(&options, dir.path())) {
+            Err(e) => {
+                let e = format!("{e:#}");
+                assert!(e.contains("MOTCUA_BACKEND_TOKEN"), "{e}");
+                assert!(e.contains("--backend-token"), "{e}");
+            }
+            Ok(_) => panic!("started without a token ({token:?})"),
+        }
+    }
+}
+
+#[test]
+fn a_remote_backend_takes_the_kiosk_token_and_refuses_a_wrong_one() {
+    let server_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let (running, token) = tauri::async_runtime::block_on(async {
+        let state = motcua_server::AppState::open(&motcua_server::Config::new(
+            server_dir.path().to_path_buf(),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("open: {e}"));
+        let token = state
+            .store
+            .add_kiosk("quay-7", time::OffsetDateTime::now_utc())
+            .await
+            .unwrap_or_else(|e| panic!("add kiosk: {e}"));
+        let running = motcua_server::serve_state(
+            state,
+            "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("serve: {e}"));
+        (running, token)
+    });
+    let h = harness(Options {
+        backend: Some(running.url()),
+        backend_token: Some(token),
+        ..Options::default()
+    });
+    let catalog = invoke(&h, "list_procedures", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert!(catalog["fields"].as_array().is_some_and(|f| !f.is_empty()));
+    // The help request is recorded under the name the kiosk was added as.
+    let call = invoke(
+        &h,
+        "call_helper",
+        json!({"step": "welcome", "procedureCode": null}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let kiosk = h.window.state::<Kiosk>();
+    let list = tauri::async_runtime::block_on(kiosk.client.help_requests())
+        .unwrap_or_else(|e| panic!("list: {e}"));
+    assert!(
+        list.items
+            .iter()
+            .any(|r| r.id == call["requestId"] && r.kiosk_id == "quay-7"),
+        "{list:?}"
+    );
+
+    let wrong = harness(Options {
+        backend: Some(running.url()),
+        backend_token: Some(motcua_server::Secret::new("0".repeat(64))),
+        ..Options::default()
+    });
+    let err = invoke(&wrong, "list_procedures", json!({}))
+        .err()
+        .unwrap_or_else(|| panic!("a wrong token was let in"));
+    assert_eq!(err["code"], "backend_error", "{err}");
+    assert!(
+        err["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("kiosk_unauthorized")),
+        "{err}"
+    );
+    tauri::async_runtime::block_on(running.shutdown());
+}
+
+#[test]
+fn the_embedded_backend_gives_the_kiosk_a_fresh_token_at_each_start() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let first = tauri::async_runtime::block_on(Kiosk::start(&Options::default(), dir.path()))
+        .unwrap_or_else(|e| panic!("first start: {e:#}"));
+    tauri::async_runtime::block_on(first.client.catalog())
+        .unwrap_or_else(|e| panic!("first catalog: {e}"));
+    // A second start on the same data folder (the first still running)
+    // renews the token: the first one stops working at once.
+    let second = tauri::async_runtime::block_on(Kiosk::start(&Options::default(), dir.path()))
+        .unwrap_or_else(|e| panic!("second start: {e:#}"));
+    tauri::async_runtime::block_on(second.client.catalog())
+        .unwrap_or_else(|e| panic!("second catalog: {e}"));
+    match tauri::async_runtime::block_on(first.client.catalog()) {
+        Err(motcua_core::client::ClientError::Problem(p)) => {
+            assert_eq!(p.code, motcua_protocol::ProblemCode::KioskUnauthorized)
+        }
+        other => panic!("the old token still works: {other:?}"),
+    }
+    // Renewed, not added again.
+    let db = dir.path().join("backend").join(motcua_server::DB_FILE);
+    let kiosks = tauri::async_runtime::block_on(async {
+        motcua_server::Store::open(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .kiosks()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    assert_eq!(kiosks.len(), 1);
+    assert_eq!(kiosks[0].name, "kiosk-1");
 }

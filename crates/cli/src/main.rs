@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+mod admin;
 mod cccd;
 mod output;
 mod scan;
@@ -24,22 +25,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the backend API server.
+    /// Run the backend API server, or manage its kiosks.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Server {
-        /// Folder for the SQLite database (created if missing).
-        #[arg(long, env = "MOTCUA_DATA")]
-        data: PathBuf,
-        /// Address to listen on.
-        #[arg(long, env = "MOTCUA_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
-        /// Catalog file (default: DATA/catalog.toml, else the sample catalog).
-        #[arg(long, env = "MOTCUA_CATALOG")]
-        catalog: Option<PathBuf>,
-        /// SMS gateway URL: one-time codes are POSTed there as JSON {to, text}
-        /// with the bearer token from MOTCUA_SMS_TOKEN. Without it, codes are
-        /// appended to DATA/sms-outbox.jsonl (development only).
-        #[arg(long, env = "MOTCUA_SMS_URL")]
-        sms_url: Option<String>,
+        #[command(subcommand)]
+        command: Option<admin::ServerCommand>,
+        #[command(flatten)]
+        run: ServeArgs,
     },
     /// Work with procedure catalogs.
     Catalog {
@@ -59,6 +51,24 @@ enum Command {
     Scan(scan::ScanArgs),
 }
 
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Folder for the SQLite database (created if missing).
+    #[arg(long, env = "MOTCUA_DATA", required = true)]
+    data: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, env = "MOTCUA_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Catalog file (default: DATA/catalog.toml, else the sample catalog).
+    #[arg(long, env = "MOTCUA_CATALOG")]
+    catalog: Option<PathBuf>,
+    /// SMS gateway URL: one-time codes are POSTed there as JSON {to, text}
+    /// with the bearer token from MOTCUA_SMS_TOKEN. Without it, codes are
+    /// appended to DATA/sms-outbox.jsonl (development only).
+    #[arg(long, env = "MOTCUA_SMS_URL")]
+    sms_url: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum CatalogCommand {
     /// Check a catalog file and print every problem in it.
@@ -71,11 +81,20 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Server {
-            data,
-            listen,
-            catalog,
-            sms_url,
+            command: Some(command),
+            ..
+        } => admin::run(command),
+        Command::Server {
+            command: None,
+            run:
+                ServeArgs {
+                    data,
+                    listen,
+                    catalog,
+                    sms_url,
+                },
         } => {
+            let data = data.context("--data is required")?;
             let sms = match sms_url {
                 Some(url) => {
                     let token = std::env::var("MOTCUA_SMS_TOKEN")

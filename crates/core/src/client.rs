@@ -16,6 +16,9 @@ use serde::de::DeserializeOwned;
 pub enum ClientError {
     #[error("backend URL {0:?} is not an http(s) URL")]
     BadUrl(String),
+    /// The kiosk token is empty or not fit for an HTTP header (never shown).
+    #[error("the kiosk token is empty or has characters a header cannot carry")]
+    BadToken,
     #[error("{0:?} is not a procedure code")]
     BadCode(String),
     #[error("backend unreachable: {0}")]
@@ -42,7 +45,9 @@ impl From<reqwest::Error> for ClientError {
     }
 }
 
-/// A client of one backend.
+/// A client of one backend, calling as one kiosk: every request carries the
+/// kiosk's token as `Authorization: Bearer <token>` (a header marked
+/// sensitive, so it never shows in `Debug` output).
 #[derive(Debug, Clone)]
 pub struct ApiClient {
     base: String,
@@ -50,16 +55,27 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
-    /// A client of the backend at `base` (e.g. `http://127.0.0.1:8080`).
-    pub fn new(base: &str) -> Result<Self, ClientError> {
+    /// A client of the backend at `base` (e.g. `http://127.0.0.1:8080`)
+    /// calling as the kiosk whose token is `kiosk_token`.
+    pub fn new(base: &str, kiosk_token: &str) -> Result<Self, ClientError> {
         let base = base.trim().trim_end_matches('/');
         if !(base.starts_with("http://") || base.starts_with("https://")) || base.len() < 10 {
             return Err(ClientError::BadUrl(base.to_owned()));
         }
+        let token = kiosk_token.trim();
+        if token.is_empty() {
+            return Err(ClientError::BadToken);
+        }
+        let mut auth = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
+            .map_err(|_| ClientError::BadToken)?;
+        auth.set_sensitive(true);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::AUTHORIZATION, auth);
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(20))
             .user_agent(concat!("motcua-kiosk/", env!("CARGO_PKG_VERSION")))
+            .default_headers(headers)
             .build()
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         Ok(Self {
@@ -189,11 +205,22 @@ mod tests {
             "javascript:alert(1)",
         ] {
             assert!(
-                matches!(ApiClient::new(bad), Err(ClientError::BadUrl(_))),
+                matches!(ApiClient::new(bad, "t0ken"), Err(ClientError::BadUrl(_))),
                 "{bad}"
             );
         }
-        let ok = ApiClient::new("http://127.0.0.1:8080/");
+        for bad in ["", "  ", "a\nb", "tok\u{7}en"] {
+            assert!(
+                matches!(
+                    ApiClient::new("http://127.0.0.1:8080", bad),
+                    Err(ClientError::BadToken)
+                ),
+                "{bad:?}"
+            );
+        }
+        let ok = ApiClient::new("http://127.0.0.1:8080/", "t0ken-s3cret");
+        let shown = format!("{ok:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
         assert_eq!(
             ok.map(|c| c.base_url().to_owned()).ok().as_deref(),
             Some("http://127.0.0.1:8080")
@@ -207,7 +234,7 @@ mod tests {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .unwrap_or(9);
-        let c = ApiClient::new(&format!("http://127.0.0.1:{port}"));
+        let c = ApiClient::new(&format!("http://127.0.0.1:{port}"), "t0ken");
         let Ok(c) = c else {
             panic!("valid URL refused")
         };

@@ -13,6 +13,7 @@ mod catalog;
 pub mod help;
 pub mod paths;
 mod problem;
+pub mod staff;
 
 pub use accounts::{
     AccountLookup, AccountLookupResult, AccountVerified, NewOtpChallenge, NewVouch, OtpChallenge,
@@ -21,6 +22,7 @@ pub use accounts::{
 pub use catalog::{Catalog, Component, FeeRule, Field, Procedure, ProcessingTime};
 pub use help::{HelpRequest, HelpRequestList, HelpStatus, NewHelpRequest};
 pub use problem::{Problem, ProblemCode};
+pub use staff::{STAFF_TOKEN_HEADER, StaffLogin, StaffSession, StaffUnlock};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -46,4 +48,48 @@ pub struct Health {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     paths::ApiDoc::openapi()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_document_declares_the_tokens_on_every_kiosk_path_and_none_on_the_open_ones() {
+        let doc = serde_json::to_value(super::openapi()).unwrap_or_default();
+        let schemes = &doc["components"]["securitySchemes"];
+        assert_eq!(schemes["kiosk_token"]["type"], "http");
+        assert_eq!(schemes["kiosk_token"]["scheme"], "bearer");
+        assert_eq!(schemes["staff_token"]["in"], "header");
+        assert_eq!(schemes["staff_token"]["name"], "X-Staff-Token");
+        assert_eq!(schemes["staff_cookie"]["in"], "cookie");
+        let paths = doc["paths"].as_object().cloned().unwrap_or_default();
+        assert!(paths.len() >= 10, "{paths:?}");
+        for (path, item) in &paths {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let security = op["security"].as_array().cloned().unwrap_or_default();
+                let names: Vec<&str> = security
+                    .iter()
+                    .filter_map(|s| s.as_object())
+                    .flat_map(|o| o.keys().map(String::as_str))
+                    .collect();
+                let open = path == "/healthz" || path == "/v1/staff/sessions";
+                match (path.as_str(), method.as_str()) {
+                    ("/v1/staff/sessions", "delete") => {
+                        assert_eq!(names, ["staff_token", "staff_cookie"], "{method} {path}")
+                    }
+                    ("/v1/accounts/vouch", _) => {
+                        assert_eq!(security.len(), 1, "both tokens at once");
+                        assert_eq!(names, ["kiosk_token", "staff_token"], "{method} {path}")
+                    }
+                    _ if open => assert!(names.is_empty(), "{method} {path}: {names:?}"),
+                    _ => {
+                        assert_eq!(names, ["kiosk_token"], "{method} {path}");
+                        assert!(
+                            op["responses"]["401"].is_object(),
+                            "{method} {path} lacks its 401"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

@@ -9,6 +9,15 @@ use crate::{
     OtpVerify, VouchedAccount,
 };
 use crate::{Catalog, Health, HelpRequest, HelpRequestList, NewHelpRequest, Problem, Procedure};
+use crate::{StaffLogin, StaffSession, StaffUnlock};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+/// Name of the kiosk's bearer-token security scheme.
+pub const KIOSK_TOKEN_SCHEME: &str = "kiosk_token";
+/// Name of the staff-token (`X-Staff-Token` header) security scheme.
+pub const STAFF_TOKEN_SCHEME: &str = "staff_token";
+/// Name of the console session cookie security scheme.
+pub const STAFF_COOKIE_SCHEME: &str = "staff_cookie";
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -26,11 +35,49 @@ use crate::{Catalog, Health, HelpRequest, HelpRequestList, NewHelpRequest, Probl
         lookup_account,
         request_otp,
         verify_otp,
-        vouch_account
+        vouch_account,
+        staff_login,
+        staff_logout,
+        staff_unlock
     ),
-    components(schemas(Problem))
+    components(schemas(Problem)),
+    modifiers(&SecuritySchemes)
 )]
 pub struct ApiDoc;
+
+/// Declares the security schemes the paths name.
+struct SecuritySchemes;
+
+impl utoipa::Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            KIOSK_TOKEN_SCHEME,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The kiosk's token from `motcua server kiosk add`, on every kiosk-facing /v1 route.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            STAFF_TOKEN_SCHEME,
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                crate::STAFF_TOKEN_HEADER,
+                "A helper's token from POST /v1/staff/unlock (or /v1/staff/sessions).",
+            ))),
+        );
+        components.add_security_scheme(
+            STAFF_COOKIE_SCHEME,
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::staff::STAFF_SESSION_COOKIE,
+                "The console session set by POST /v1/staff/sessions (HttpOnly, SameSite=Strict).",
+            ))),
+        );
+    }
+}
 
 /// Liveness and the loaded catalog's size.
 #[utoipa::path(get, path = "/healthz", tag = "meta",
@@ -39,23 +86,31 @@ fn healthz() {}
 
 /// The center's whole procedure catalog.
 #[utoipa::path(get, path = "/v1/catalog", tag = "catalog",
-    responses((status = 200, description = "The catalog", body = Catalog)))]
+    security(("kiosk_token" = [])),
+    responses(
+        (status = 200, description = "The catalog", body = Catalog),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json")
+    ))]
 fn catalog() {}
 
 /// One procedure by its national code.
 #[utoipa::path(get, path = "/v1/procedures/{code}", tag = "catalog",
+    security(("kiosk_token" = [])),
     params(("code" = String, Path, description = "National procedure code, e.g. 1.001193")),
     responses(
         (status = 200, description = "The procedure", body = Procedure),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such procedure", body = Problem, content_type = "application/problem+json")
     ))]
 fn procedure() {}
 
 /// A kiosk calls a helper.
 #[utoipa::path(post, path = "/v1/help-requests", tag = "help",
+    security(("kiosk_token" = [])),
     request_body = NewHelpRequest,
     responses(
         (status = 201, description = "Recorded", body = HelpRequest),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json")
     ))]
@@ -63,15 +118,21 @@ fn create_help_request() {}
 
 /// Open help requests, newest first.
 #[utoipa::path(get, path = "/v1/help-requests", tag = "help",
-    responses((status = 200, description = "Open requests", body = HelpRequestList)))]
+    security(("kiosk_token" = [])),
+    responses(
+        (status = 200, description = "Open requests", body = HelpRequestList),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json")
+    ))]
 fn list_help_requests() {}
 
 /// Whether a citizen already has an account, by ID number. Never returns the
 /// name or the phone in clear.
 #[utoipa::path(post, path = "/v1/accounts/lookup", tag = "accounts",
+    security(("kiosk_token" = [])),
     request_body = AccountLookup,
     responses(
         (status = 200, description = "Found or not; the phone masked", body = AccountLookupResult),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "Not an ID number (`invalid_card`) or malformed", body = Problem, content_type = "application/problem+json")
     ))]
 fn lookup_account() {}
@@ -79,9 +140,11 @@ fn lookup_account() {}
 /// Sends a 6-digit one-time code by SMS to create or link the account.
 /// At most 3 codes per phone per rolling hour, one per 60 seconds.
 #[utoipa::path(post, path = "/v1/accounts/otp", tag = "accounts",
+    security(("kiosk_token" = [])),
     request_body = NewOtpChallenge,
     responses(
         (status = 201, description = "Code sent; valid 5 minutes", body = OtpChallenge),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "`invalid_card`, `invalid_phone` or malformed", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`too_many_codes` or `resend_too_soon`, with `Retry-After`", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "`sms_unavailable`: nothing is pending", body = Problem, content_type = "application/problem+json")
@@ -90,9 +153,11 @@ fn request_otp() {}
 
 /// Checks the code; creates the account or links the existing one.
 #[utoipa::path(post, path = "/v1/accounts/verify", tag = "accounts",
+    security(("kiosk_token" = [])),
     request_body = OtpVerify,
     responses(
         (status = 201, description = "Account created or linked", body = AccountVerified),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "`otp_wrong` with `attempts_left`, or malformed", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`otp_locked` after 5 wrong codes", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such challenge", body = Problem, content_type = "application/problem+json"),
@@ -102,11 +167,54 @@ fn request_otp() {}
 fn verify_otp() {}
 
 /// A helper vouches for a citizen without a phone; creates or finds the
-/// account. Staff authentication is not yet enforced: `staff_user` is recorded.
+/// account. Needs the kiosk's token and, in `X-Staff-Token`, the helper's
+/// token from `POST /v1/staff/unlock` on the same kiosk; the server records
+/// the user that token belongs to.
 #[utoipa::path(post, path = "/v1/accounts/vouch", tag = "accounts",
+    security(("kiosk_token" = [], "staff_token" = [])),
     request_body = NewVouch,
     responses(
         (status = 201, description = "Account created or found", body = VouchedAccount),
-        (status = 400, description = "`invalid_card` or malformed", body = Problem, content_type = "application/problem+json")
+        (status = 400, description = "`invalid_card` or malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`kiosk_unauthorized`, or `staff_unauthorized`: no staff token, or one unknown, expired, or from another kiosk", body = Problem, content_type = "application/problem+json")
     ))]
 fn vouch_account() {}
+
+/// A helper logs in to the console with user name and password. The token
+/// comes back in the body and as the `motcua_staff` cookie (HttpOnly,
+/// SameSite=Strict); it works for 12 hours. After 5 wrong passwords or PINs
+/// in a row the account is locked for 15 minutes.
+#[utoipa::path(post, path = "/v1/staff/sessions", tag = "staff",
+    request_body = StaffLogin,
+    responses(
+        (status = 201, description = "Logged in", body = StaffSession,
+            headers(("Set-Cookie" = String, description = "motcua_staff=<token>; HttpOnly; SameSite=Strict; Path=/v1; Max-Age=43200"))),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`staff_login_failed`: wrong user or password (never says which)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`staff_locked`, with `Retry-After`", body = Problem, content_type = "application/problem+json")
+    ))]
+fn staff_login() {}
+
+/// Logs out: ends the staff token given in `X-Staff-Token` or the console
+/// cookie (a console session or a kiosk's helper mode) and clears the cookie.
+#[utoipa::path(delete, path = "/v1/staff/sessions", tag = "staff",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    responses(
+        (status = 204, description = "The token no longer works"),
+        (status = 401, description = "`staff_unauthorized`: no token given", body = Problem, content_type = "application/problem+json")
+    ))]
+fn staff_logout() {}
+
+/// A helper unlocks helper mode on the calling kiosk with their 6-digit PIN.
+/// The token works for 15 minutes and only on this kiosk. Wrong PINs count
+/// towards the same lock as wrong passwords.
+#[utoipa::path(post, path = "/v1/staff/unlock", tag = "staff",
+    security(("kiosk_token" = [])),
+    request_body = StaffUnlock,
+    responses(
+        (status = 201, description = "Helper mode unlocked", body = StaffSession),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`kiosk_unauthorized`, or `staff_login_failed`: wrong user or PIN (never says which)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`staff_locked`, with `Retry-After`", body = Problem, content_type = "application/problem+json")
+    ))]
+fn staff_unlock() {}

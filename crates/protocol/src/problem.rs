@@ -36,6 +36,17 @@ pub enum ProblemCode {
     /// The ID number already has an account with another phone; only a
     /// helper at the counter may change it.
     AccountHasOtherPhone,
+    /// The request lacks the kiosk's bearer token, or the token is unknown
+    /// or revoked.
+    KioskUnauthorized,
+    /// Wrong user name, password or PIN; never says which.
+    StaffLoginFailed,
+    /// Too many wrong passwords or PINs: the staff account is locked for a
+    /// while (`Retry-After`).
+    StaffLocked,
+    /// The action needs a helper's staff token (`X-Staff-Token`), and none
+    /// was given, or it is unknown, expired, or from another kiosk.
+    StaffUnauthorized,
 }
 
 impl ProblemCode {
@@ -54,6 +65,8 @@ impl ProblemCode {
             Self::TooManyCodes | Self::ResendTooSoon => 429,
             Self::SmsUnavailable => 502,
             Self::AccountHasOtherPhone => 409,
+            Self::KioskUnauthorized | Self::StaffLoginFailed | Self::StaffUnauthorized => 401,
+            Self::StaffLocked => 429,
         }
     }
 
@@ -75,6 +88,10 @@ impl ProblemCode {
             Self::ResendTooSoon => "resend_too_soon",
             Self::SmsUnavailable => "sms_unavailable",
             Self::AccountHasOtherPhone => "account_has_other_phone",
+            Self::KioskUnauthorized => "kiosk_unauthorized",
+            Self::StaffLoginFailed => "staff_login_failed",
+            Self::StaffLocked => "staff_locked",
+            Self::StaffUnauthorized => "staff_unauthorized",
         }
     }
 
@@ -116,6 +133,18 @@ impl ProblemCode {
             Self::AccountHasOtherPhone => {
                 "Ông/Bà đã có tài khoản với một số điện thoại khác. Ông/Bà vui lòng gọi cán bộ hỗ trợ để đổi số."
             }
+            Self::KioskUnauthorized => {
+                "Máy này chưa được kết nối với hệ thống. Ông/Bà vui lòng gọi cán bộ hỗ trợ."
+            }
+            Self::StaffLoginFailed => {
+                "Tên đăng nhập, mật khẩu hoặc mã PIN của cán bộ chưa đúng. Vui lòng nhập lại."
+            }
+            Self::StaffLocked => {
+                "Tài khoản cán bộ đang tạm khóa vì nhập sai nhiều lần. Vui lòng thử lại sau 15 phút."
+            }
+            Self::StaffUnauthorized => {
+                "Việc này cần cán bộ hỗ trợ xác nhận. Ông/Bà vui lòng gọi cán bộ hỗ trợ."
+            }
         }
     }
 }
@@ -140,8 +169,8 @@ pub struct Problem {
     /// With `otp_wrong` and `otp_locked`: how many tries the challenge has left.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts_left: Option<u32>,
-    /// With `too_many_codes` and `resend_too_soon`: seconds to wait, as in
-    /// the `Retry-After` header.
+    /// With `too_many_codes`, `resend_too_soon` and `staff_locked`: seconds
+    /// to wait, as in the `Retry-After` header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_seconds: Option<u64>,
 }
@@ -163,7 +192,7 @@ impl Problem {
 
 impl ProblemCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ProblemCode; 15] = [
+    pub const ALL: [ProblemCode; 19] = [
         Self::InvalidRequest,
         Self::NotFound,
         Self::MethodNotAllowed,
@@ -179,6 +208,10 @@ impl ProblemCode {
         Self::ResendTooSoon,
         Self::SmsUnavailable,
         Self::AccountHasOtherPhone,
+        Self::KioskUnauthorized,
+        Self::StaffLoginFailed,
+        Self::StaffLocked,
+        Self::StaffUnauthorized,
     ];
 }
 

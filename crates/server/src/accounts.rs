@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 
 use crate::api::{ApiJson, check_text_max as check_text};
 use crate::store::{ChallengeStatus, Consumed, IdentityRow, NewChallengeRow};
+use crate::tokens::{hex, same};
 use crate::{ApiError, AppState};
 
 /// How long a code works.
@@ -110,16 +111,6 @@ fn random_code_and_salt() -> (String, [u8; 16]) {
     (code, salt)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 /// Hex SHA-256 of salt, challenge id and code.
 fn code_hash(salt_hex: &str, challenge_id: &str, code: &str) -> String {
     let mut h = Sha256::new();
@@ -129,16 +120,6 @@ fn code_hash(salt_hex: &str, challenge_id: &str, code: &str) -> String {
     h.update(b"\0");
     h.update(code.as_bytes());
     hex(&h.finalize())
-}
-
-/// Compares without an early exit, so the time taken says nothing about
-/// how much of the hash matched.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 fn seconds_until(t: i64, now: i64) -> u64 {

@@ -5,7 +5,7 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Json, Router, middleware};
 use motcua_protocol::help::HELP_FIELD_MAX_CHARS;
 use motcua_protocol::{
     Catalog, Health, HelpRequest, HelpRequestList, NewHelpRequest, ProblemCode, Procedure,
@@ -13,14 +13,17 @@ use motcua_protocol::{
 use serde::de::DeserializeOwned;
 use tower_http::trace::TraceLayer;
 
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, AuthedKiosk};
 
 /// Largest JSON body the API reads.
 pub const MAX_JSON_BYTES: usize = 64 * 1024;
 
 /// The whole API over `state`.
 pub fn router(state: AppState) -> Router {
-    let v1 = Router::new()
+    // Every route a kiosk calls needs its bearer token: the layer runs before
+    // any handler or body extractor, so an unauthenticated request learns
+    // nothing but 401.
+    let kiosk = Router::new()
         .route("/catalog", get(catalog))
         .route("/procedures/{code}", get(procedure))
         .route(
@@ -30,11 +33,15 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts/lookup", post(crate::accounts::lookup))
         .route("/accounts/otp", post(crate::accounts::request_otp))
         .route("/accounts/verify", post(crate::accounts::verify))
-        .route("/accounts/vouch", post(crate::accounts::vouch));
+        .route("/accounts/vouch", post(crate::accounts::vouch))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::kiosks::require_kiosk,
+        ));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))
-        .nest(motcua_protocol::API_PREFIX, v1)
+        .nest(motcua_protocol::API_PREFIX, kiosk)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
@@ -120,12 +127,17 @@ pub(crate) fn check_text_max(name: &str, value: &str, max: usize) -> Result<Stri
     Ok(value)
 }
 
+/// Records a help request from the calling kiosk. The body's `kiosk_id` is
+/// still checked (it is part of the wire contract) but the request is
+/// recorded under the name the kiosk authenticated as.
 async fn create_help_request(
     State(s): State<AppState>,
+    kiosk: AuthedKiosk,
     ApiJson(req): ApiJson<NewHelpRequest>,
 ) -> Result<(StatusCode, Json<HelpRequest>), ApiError> {
+    check_text("kiosk_id", &req.kiosk_id)?;
     let clean = NewHelpRequest {
-        kiosk_id: check_text("kiosk_id", &req.kiosk_id)?,
+        kiosk_id: kiosk.name,
         step: check_text("step", &req.step)?,
         procedure_code: match req.procedure_code.as_deref() {
             None => None,
@@ -136,7 +148,9 @@ async fn create_help_request(
         },
     };
     let id = uuid::Uuid::new_v4().to_string();
-    let now = time::OffsetDateTime::now_utc()
+    let now = s
+        .clock
+        .now()
         .format(&time::format_description::well_known::Rfc3339)
         .map_err(|e| ApiError::new(ProblemCode::Internal, format!("clock: {e}")))?;
     let stored = s.store.insert_help_request(&clean, &id, &now).await?;

@@ -66,6 +66,10 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if self.code == ProblemCode::KioskUnauthorized {
+            resp.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, crate::kiosks::challenge());
+        }
         if let Some(secs) = self.retry_after {
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));

@@ -9,8 +9,10 @@ mod accounts;
 mod api;
 mod clock;
 mod error;
+mod kiosks;
 mod sms;
 mod store;
+mod tokens;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -25,11 +27,13 @@ pub use accounts::{
 pub use api::router;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;
+pub use kiosks::{AuthedKiosk, KIOSK_NAME_MAX_CHARS, KioskError, KioskRow, check_kiosk_name};
 pub use sms::{
     DynSmsGateway, FileSink, HttpGateway, SMS_HTTP_TIMEOUT, SMS_OUTBOX_FILE, Secret, SmsConfig,
     SmsError, SmsGateway,
 };
 pub use store::{Store, StoreError};
+pub use tokens::{TOKEN_BYTES, new_token};
 
 /// File name of the SQLite database inside the data folder.
 pub const DB_FILE: &str = "motcua.sqlite3";

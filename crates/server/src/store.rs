@@ -16,12 +16,20 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored row is corrupt: {0}")]
     Corrupt(String),
+    #[error("time cannot be written: {0}")]
+    Time(String),
+}
+
+/// `t` in RFC 3339, as the tables hold times written for people.
+pub(crate) fn rfc3339(t: time::OffsetDateTime) -> Result<String, StoreError> {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| StoreError::Time(e.to_string()))
 }
 
 /// The server's database.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pub(crate) pool: SqlitePool,
 }
 
 impl Store {

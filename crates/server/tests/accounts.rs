@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use motcua_server::{AppState, Config, HttpGateway, ManualClock, Secret, SmsConfig};
+use motcua_server::{AppState, Clock, Config, HttpGateway, ManualClock, Secret, SmsConfig};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -21,6 +21,8 @@ struct TestApp {
     dir: tempfile::TempDir,
     state: AppState,
     clock: Arc<ManualClock>,
+    /// The token of the kiosk `kiosk-01`, sent with every call.
+    token: String,
 }
 
 impl TestApp {
@@ -82,16 +84,31 @@ async fn app() -> TestApp {
         time::macros::datetime!(2026-03-02 02:00 UTC),
     ));
     state.clock = clock.clone();
-    TestApp { dir, state, clock }
+    let token = state
+        .store
+        .add_kiosk("kiosk-01", clock.now())
+        .await
+        .unwrap_or_else(|e| panic!("add kiosk: {e}"))
+        .expose()
+        .to_owned();
+    TestApp {
+        dir,
+        state,
+        clock,
+        token,
+    }
 }
 
+/// POSTs `body` as the kiosk whose token is `token`.
 async fn call_with_headers(
     state: &AppState,
+    token: &str,
     uri: &str,
     body: &Value,
 ) -> (StatusCode, HeaderMap, Value) {
     let req = Request::post(uri)
         .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .body(Body::from(body.to_string()))
         .unwrap_or_default();
     let resp = motcua_server::router(state.clone())
@@ -114,7 +131,7 @@ async fn call_with_headers(
 }
 
 async fn post(t: &TestApp, uri: &str, body: &Value) -> (StatusCode, Value) {
-    let (s, _, b) = call_with_headers(&t.state, uri, body).await;
+    let (s, _, b) = call_with_headers(&t.state, &t.token, uri, body).await;
     (s, b)
 }
 
@@ -350,7 +367,7 @@ async fn codes_per_phone_are_limited_per_hour_and_per_minute() {
         t.advance(at - elapsed);
         elapsed = at;
         let (status, headers, body) =
-            call_with_headers(&t.state, "/v1/accounts/otp", &an(phone)).await;
+            call_with_headers(&t.state, &t.token, "/v1/accounts/otp", &an(phone)).await;
         assert_eq!(status.as_u16(), want_status, "t={at}: {body}");
         if want_status == 201 {
             sent += 1;
@@ -655,7 +672,8 @@ async fn the_log_of_a_whole_flow_holds_no_personal_data() {
     t.advance(3_700);
     let mut failing = t.state.clone();
     failing.sms = gateway("http://127.0.0.1:9/send");
-    let (status, _, _) = call_with_headers(&failing, "/v1/accounts/otp", &an(AN_PHONE)).await;
+    let (status, _, _) =
+        call_with_headers(&failing, &t.token, "/v1/accounts/otp", &an(AN_PHONE)).await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
 
     let log = String::from_utf8_lossy(
@@ -703,11 +721,20 @@ async fn over_a_real_socket_with_the_kiosk_client() {
         sms: SmsConfig::File(outbox.clone()),
         ..Config::new(dir.path().to_path_buf())
     };
+    let state = AppState::open(&config)
+        .await
+        .unwrap_or_else(|e| panic!("open: {e}"));
+    let token = state
+        .store
+        .add_kiosk("kiosk-socket", time::OffsetDateTime::now_utc())
+        .await
+        .unwrap_or_else(|e| panic!("add kiosk: {e}"));
     let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    let running = motcua_server::start(&config, addr)
+    let running = motcua_server::serve_state(state, addr)
         .await
         .unwrap_or_else(|e| panic!("start: {e}"));
-    let client = ApiClient::new(&running.url()).unwrap_or_else(|e| panic!("client: {e}"));
+    let client =
+        ApiClient::new(&running.url(), token.expose()).unwrap_or_else(|e| panic!("client: {e}"));
 
     let before = client
         .lookup_account(AN_ID)

@@ -11,6 +11,19 @@ use tower::ServiceExt;
 struct TestApp {
     _dir: tempfile::TempDir,
     state: AppState,
+    /// The token of the kiosk `kiosk-01`, sent with every call.
+    token: String,
+}
+
+/// Registers `name` and returns its token.
+async fn add_kiosk(state: &AppState, name: &str) -> String {
+    state
+        .store
+        .add_kiosk(name, time::OffsetDateTime::now_utc())
+        .await
+        .unwrap_or_else(|e| panic!("add kiosk: {e}"))
+        .expose()
+        .to_owned()
 }
 
 async fn app() -> TestApp {
@@ -23,10 +36,29 @@ async fn app() -> TestApp {
     let state = AppState::open(&config)
         .await
         .unwrap_or_else(|e| panic!("open: {e}"));
-    TestApp { _dir: dir, state }
+    let token = add_kiosk(&state, "kiosk-01").await;
+    TestApp {
+        _dir: dir,
+        state,
+        token,
+    }
 }
 
-async fn call(t: &TestApp, req: Request<Body>) -> (StatusCode, String, Value) {
+/// Calls the router as the kiosk `kiosk-01`, unless the request already
+/// has an `Authorization` header.
+async fn call(t: &TestApp, mut req: Request<Body>) -> (StatusCode, String, Value) {
+    if !req.headers().contains_key(header::AUTHORIZATION) {
+        let bearer = format!("Bearer {}", t.token);
+        req.headers_mut().insert(
+            header::AUTHORIZATION,
+            bearer.parse().unwrap_or_else(|e| panic!("{e}")),
+        );
+    }
+    call_bare(t, req).await
+}
+
+/// Calls the router with the request as it is.
+async fn call_bare(t: &TestApp, req: Request<Body>) -> (StatusCode, String, Value) {
     let resp = motcua_server::router(t.state.clone())
         .oneshot(req)
         .await
@@ -236,18 +268,23 @@ async fn bad_help_requests_are_refused_and_change_nothing() {
 }
 
 #[tokio::test]
-async fn nfd_text_is_stored_as_nfc() {
+async fn a_help_request_records_the_authenticated_kiosk_not_the_body() {
     let t = app().await;
-    let (status, _, created) = call(
-        &t,
-        post_json(
-            "/v1/help-requests",
-            json!({"kiosk_id": "Quầy 1".chars().collect::<String>().replace('ầ', "a\u{0302}\u{0300}"), "step": "welcome"}).to_string(),
-        ),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED);
+    // Registered in NFD, stored and recorded in NFC.
+    let nfd = "Qua\u{0302}\u{0300}y 1";
+    let quay = add_kiosk(&t.state, nfd).await;
+    let req = Request::post("/v1/help-requests")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, format!("Bearer {quay}"))
+        .body(Body::from(
+            json!({"kiosk_id": "kiosk-01", "step": "welcome"}).to_string(),
+        ))
+        .unwrap_or_default();
+    let (status, _, created) = call(&t, req).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["kiosk_id"], "Quầy 1");
+    let (_, _, list) = call(&t, get("/v1/help-requests")).await;
+    assert_eq!(list["items"][0]["kiosk_id"], "Quầy 1");
 }
 
 #[tokio::test]
@@ -262,9 +299,11 @@ async fn help_requests_survive_a_restart_of_the_server() {
         let state = AppState::open(&config)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
+        let token = add_kiosk(&state, "k").await;
         let t = TestApp {
             _dir: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
             state,
+            token,
         };
         let (status, _, _) = call(
             &t,
@@ -311,11 +350,15 @@ async fn over_a_real_socket_with_the_kiosk_client() {
         catalog: None,
         sms: motcua_server::SmsConfig::default(),
     };
+    let state = AppState::open(&config)
+        .await
+        .unwrap_or_else(|e| panic!("open: {e}"));
+    let token = add_kiosk(&state, "kiosk-socket").await;
     let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    let running = motcua_server::start(&config, addr)
+    let running = motcua_server::serve_state(state, addr)
         .await
         .unwrap_or_else(|e| panic!("start: {e}"));
-    let client = motcua_core::client::ApiClient::new(&running.url())
+    let client = motcua_core::client::ApiClient::new(&running.url(), &token)
         .unwrap_or_else(|e| panic!("client: {e}"));
     let health = client
         .health()

@@ -29,23 +29,28 @@ const CARD: &str = "001089012345||NGUYỄN VĂN AN|15031989|Nam|Số 5, Đông S
 async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     let bin = kiosk_binary()?;
     let server_dir = tempfile::tempdir()?;
-    let server = motcua_server::start(
-        &motcua_server::Config {
-            data_dir: server_dir.path().to_path_buf(),
-            catalog: None,
-            sms: motcua_server::SmsConfig::default(),
-        },
-        "127.0.0.1:0".parse()?,
-    )
+    let state = motcua_server::AppState::open(&motcua_server::Config {
+        data_dir: server_dir.path().to_path_buf(),
+        catalog: None,
+        sms: motcua_server::SmsConfig::default(),
+    })
     .await?;
-    let kiosk_dir = tempfile::tempdir()?;
     let kiosk_id = format!("e2e-{label}");
+    // The kiosk is registered under its id, as `motcua server kiosk add` does.
+    let token = state
+        .store
+        .add_kiosk(&kiosk_id, time::OffsetDateTime::now_utc())
+        .await?;
+    let server = motcua_server::serve_state(state, "127.0.0.1:0".parse()?).await?;
+    let kiosk_dir = tempfile::tempdir()?;
     let voice = motcua_e2e::RecordingVoice::new()?;
     let args: Vec<String> = vec![
         "--speech-program".into(),
         voice.program(),
         "--backend".into(),
         server.url(),
+        "--backend-token".into(),
+        token.expose().to_owned(),
         "--data".into(),
         kiosk_dir.path().display().to_string(),
         "--kiosk-id".into(),
@@ -112,7 +117,7 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     // One tap calls a helper; the request reaches the server.
     app.click("[data-testid=help-button]").await?;
     let dialog = app.wait_for("[data-testid=help-dialog][open]").await?;
-    let client = motcua_core::client::ApiClient::new(&server.url())?;
+    let client = motcua_core::client::ApiClient::new(&server.url(), token.expose())?;
     let deadline = Instant::now() + Duration::from_secs(10);
     let found = loop {
         let list = client.help_requests().await?;

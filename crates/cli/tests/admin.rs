@@ -1,0 +1,173 @@
+//! `motcua server kiosk …` (and `staff …`) run as real processes against a
+//! data folder, and the token they print used on a running `motcua server`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Output, Stdio};
+
+fn motcua(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(args)
+        .env_remove("MOTCUA_DATA")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start motcua: {e}"));
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin.unwrap_or_default().as_bytes());
+    }
+    child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("motcua did not finish: {e}"))
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// `GET path` with the bearer token; the status code.
+fn get_status(addr: &str, path: &str, token: &str) -> u16 {
+    let mut s = std::net::TcpStream::connect(addr).unwrap_or_else(|e| panic!("{addr}: {e}"));
+    let req = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    );
+    s.write_all(req.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {answer:?}"))
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `motcua server` on a free port; its address.
+fn serve(data: &str) -> (Server, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["server", "--data", data, "--listen", "127.0.0.1:0"])
+        .env_remove("MOTCUA_SMS_URL")
+        .env_remove("MOTCUA_CATALOG")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start motcua server: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let server = Server(child);
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (server, addr)
+}
+
+#[test]
+fn kiosk_add_list_revoke_and_the_token_on_a_running_server() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let data = dir.path().display().to_string();
+
+    let out = motcua(&["server", "kiosk", "add", "quay-1", "--data", &data], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let token = stdout.trim().to_owned();
+    assert_eq!(stdout.lines().count(), 1, "{stdout:?}");
+    assert_eq!(token.len(), 64, "{token:?}");
+    assert!(token.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert!(!text(&out.stderr).contains(&token), "token on stderr too");
+
+    // The same name again is refused, naming --replace; no token printed.
+    let again = motcua(&["server", "kiosk", "add", "quay-1", "--data", &data], None);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(again.stdout.is_empty());
+    assert!(
+        text(&again.stderr).contains("already exists"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert!(text(&again.stderr).contains("--replace"));
+
+    let out = motcua(&["server", "kiosk", "add", "quay-2", "--data", &data], None);
+    assert!(out.status.success());
+    let second = text(&out.stdout).trim().to_owned();
+    assert_ne!(second, token);
+
+    let (_server, addr) = serve(&data);
+    assert_eq!(get_status(&addr, "/v1/catalog", &token), 200);
+    assert_eq!(get_status(&addr, "/v1/catalog", &second), 200);
+    assert_eq!(get_status(&addr, "/v1/catalog", "nope"), 401);
+
+    // Revoked while the server runs: refused at once.
+    let out = motcua(
+        &["server", "kiosk", "revoke", "quay-1", "--data", &data],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("revoked"));
+    assert_eq!(get_status(&addr, "/v1/catalog", &token), 401);
+    assert_eq!(get_status(&addr, "/v1/catalog", &second), 200);
+    let out = motcua(
+        &["server", "kiosk", "revoke", "quay-1", "--data", &data],
+        None,
+    );
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("already revoked"));
+    let out = motcua(
+        &["server", "kiosk", "revoke", "nope", "--data", &data],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no kiosk named \"nope\""));
+
+    let out = motcua(&["server", "kiosk", "list", "--data", &data], None);
+    assert!(out.status.success());
+    let list = text(&out.stdout);
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 2, "{list}");
+    assert!(
+        lines[0].starts_with("quay-1\tadded 20") && lines[0].contains("\trevoked 20"),
+        "{list}"
+    );
+    assert!(
+        lines[1].starts_with("quay-2\tadded 20") && lines[1].ends_with("\tactive"),
+        "{list}"
+    );
+    assert!(
+        !list.contains(&token) && !list.contains(&second),
+        "a token listed"
+    );
+
+    // --replace gives a new token and lifts the revocation.
+    let out = motcua(
+        &[
+            "server",
+            "kiosk",
+            "add",
+            "quay-1",
+            "--replace",
+            "--data",
+            &data,
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    let renewed = text(&out.stdout).trim().to_owned();
+    assert_eq!(get_status(&addr, "/v1/catalog", &renewed), 200);
+    assert_eq!(get_status(&addr, "/v1/catalog", &token), 401);
+    // Open routes stay open.
+    assert_eq!(get_status(&addr, "/healthz", ""), 200);
+}

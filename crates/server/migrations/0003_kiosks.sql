@@ -1,0 +1,9 @@
+-- Kiosks allowed to call the API. Only the SHA-256 of a kiosk's token is
+-- stored, never the token: it is shown once, when the kiosk is added.
+CREATE TABLE kiosks (
+    id          TEXT PRIMARY KEY NOT NULL,
+    name        TEXT NOT NULL UNIQUE,
+    token_hash  TEXT NOT NULL UNIQUE,       -- hex SHA-256 of the token
+    created_at  TEXT NOT NULL,              -- RFC 3339, UTC
+    revoked_at  TEXT                        -- RFC 3339, UTC; NULL while the token works
+);

@@ -1,0 +1,354 @@
+//! Kiosk tokens: every kiosk-facing route refuses a request without the
+//! token of a registered, unrevoked kiosk; the open routes stay open; only a
+//! hash of a token is ever stored.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use motcua_server::{AppState, Config, KioskError};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct TestApp {
+    dir: tempfile::TempDir,
+    state: AppState,
+}
+
+async fn app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let state = AppState::open(&Config::new(dir.path().to_path_buf()))
+        .await
+        .unwrap_or_else(|e| panic!("open: {e}"));
+    TestApp { dir, state }
+}
+
+fn now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+async fn add(t: &TestApp, name: &str) -> String {
+    t.state
+        .store
+        .add_kiosk(name, now())
+        .await
+        .unwrap_or_else(|e| panic!("add {name}: {e}"))
+        .expose()
+        .to_owned()
+}
+
+async fn call(
+    t: &TestApp,
+    method: &str,
+    uri: &str,
+    auth: Option<&str>,
+    body: Option<&Value>,
+) -> (StatusCode, HeaderMap, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(a) = auth {
+        req = req.header(header::AUTHORIZATION, a);
+    }
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap_or_else(|e| panic!("request: {e}"));
+    let resp = motcua_server::router(t.state.clone())
+        .oneshot(req)
+        .await
+        .unwrap_or_else(|e| match e {});
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// One request of each kiosk-facing route, with a body that would be
+/// accepted (or at least reach the handler) with a good token.
+fn kiosk_routes() -> Vec<(&'static str, &'static str, Option<Value>)> {
+    let identity = json!({
+        "id_number": "001089012345",
+        "full_name": "NGUYỄN VĂN AN",
+        "date_of_birth": "1989-03-15",
+        "sex": "male",
+        "address": "Số 5, Đông Sơn, Thanh Hóa",
+    });
+    let mut otp = identity.clone();
+    otp["phone"] = json!("0912345678");
+    let mut vouch = identity;
+    vouch["reason"] = json!("Không có điện thoại");
+    vec![
+        ("GET", "/v1/catalog", None),
+        ("GET", "/v1/procedures/2.000815", None),
+        ("GET", "/v1/help-requests", None),
+        (
+            "POST",
+            "/v1/help-requests",
+            Some(json!({"kiosk_id": "k", "step": "welcome"})),
+        ),
+        (
+            "POST",
+            "/v1/accounts/lookup",
+            Some(json!({"id_number": "001089012345"})),
+        ),
+        ("POST", "/v1/accounts/otp", Some(otp)),
+        (
+            "POST",
+            "/v1/accounts/verify",
+            Some(json!({"challenge_id": uuid_like(), "code": "123456"})),
+        ),
+        ("POST", "/v1/accounts/vouch", Some(vouch)),
+    ]
+}
+
+fn uuid_like() -> &'static str {
+    "0b5a3c1e-1f0e-4d55-9a43-2f1f8f0c9a11"
+}
+
+#[tokio::test]
+async fn every_kiosk_route_refuses_a_missing_bad_or_revoked_token() {
+    let t = app().await;
+    let good = add(&t, "quay-1").await;
+    let revoked = add(&t, "quay-2").await;
+    assert!(
+        t.state
+            .store
+            .revoke_kiosk("quay-2", now())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    );
+    let replaced = add(&t, "quay-3").await;
+    t.state
+        .store
+        .renew_kiosk("quay-3", now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let refused: Vec<(String, Option<String>)> = vec![
+        ("no header".into(), None),
+        ("empty bearer".into(), Some("Bearer ".into())),
+        ("another scheme".into(), Some(format!("Basic {good}"))),
+        (
+            "unknown token".into(),
+            Some(format!("Bearer {}", "ab".repeat(32))),
+        ),
+        (
+            "token with a digit changed".into(),
+            Some(format!("Bearer {}x", &good[..63])),
+        ),
+        ("revoked token".into(), Some(format!("Bearer {revoked}"))),
+        ("replaced token".into(), Some(format!("Bearer {replaced}"))),
+        ("the hash of a token".into(), {
+            use sha2::Digest;
+            let h = sha2::Sha256::digest(good.as_bytes());
+            Some(format!(
+                "Bearer {}",
+                h.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            ))
+        }),
+    ];
+    for (method, uri, body) in kiosk_routes() {
+        for (what, auth) in &refused {
+            let (status, headers, problem) =
+                call(&t, method, uri, auth.as_deref(), body.as_ref()).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {uri}, {what}");
+            assert_eq!(
+                problem["code"], "kiosk_unauthorized",
+                "{method} {uri}, {what}"
+            );
+            assert_eq!(problem["status"], 401);
+            assert_eq!(
+                headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok()),
+                Some("application/problem+json")
+            );
+            assert_eq!(
+                headers
+                    .get(header::WWW_AUTHENTICATE)
+                    .and_then(|v| v.to_str().ok()),
+                Some("Bearer realm=\"motcua\""),
+                "{method} {uri}, {what}"
+            );
+        }
+        // The good token gets past the check (whatever the handler says).
+        let (status, _, body) = call(
+            &t,
+            method,
+            uri,
+            Some(&format!("Bearer {good}")),
+            body.as_ref(),
+        )
+        .await;
+        assert_ne!(status, StatusCode::UNAUTHORIZED, "{method} {uri}: {body}");
+    }
+    // The refusals stored nothing: the one accepted help request, one code
+    // sent, no account.
+    let help = t
+        .state
+        .store
+        .open_help_requests()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(help.len(), 1);
+    assert_eq!(help[0].kiosk_id, "quay-1");
+    let (accounts, challenges, _) = t
+        .state
+        .store
+        .account_counts()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((accounts, challenges), (0, 1));
+}
+
+#[tokio::test]
+async fn health_and_the_openapi_document_need_no_token() {
+    let t = app().await;
+    for uri in ["/healthz", "/openapi.json"] {
+        let (status, _, body) = call(&t, "GET", uri, None, None).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+    }
+    // An unknown path is still a 404, token or not.
+    let (status, _, body) = call(&t, "GET", "/v1/nothing-here", None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+}
+
+#[tokio::test]
+async fn tokens_are_stored_only_as_hashes() {
+    let t = app().await;
+    let mut tokens = Vec::new();
+    for name in ["quay-1", "quay-2", "quay-3"] {
+        tokens.push(add(&t, name).await);
+    }
+    tokens.push(
+        t.state
+            .store
+            .renew_kiosk("quay-2", now())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .expose()
+            .to_owned(),
+    );
+    for tok in &tokens {
+        assert_eq!(tok.len(), 64, "{tok}");
+        assert!(tok.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+    // Every file of the database (main file and write-ahead log), read raw.
+    let mut seen = 0;
+    for entry in std::fs::read_dir(t.dir.path()).unwrap_or_else(|e| panic!("{e}")) {
+        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+        if !path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(motcua_server::DB_FILE))
+        {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        seen += bytes.len();
+        for tok in &tokens {
+            assert!(
+                !bytes.windows(tok.len()).any(|w| w == tok.as_bytes()),
+                "a token in clear in {}",
+                path.display()
+            );
+        }
+    }
+    assert!(seen > 0, "no database file found");
+    // What is stored is the SHA-256 of the token.
+    let db = t.dir.path().join(motcua_server::DB_FILE);
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (hash,): (String,) = sqlx::query_as("SELECT token_hash FROM kiosks WHERE name = 'quay-1'")
+        .fetch_one(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    use sha2::Digest;
+    let want: String = sha2::Sha256::digest(tokens[0].as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(hash, want);
+}
+
+#[tokio::test]
+async fn adding_revoking_and_listing_kiosks() {
+    let t = app().await;
+    let first = add(&t, "quay-1").await;
+    match t.state.store.add_kiosk(" quay-1 ", now()).await {
+        Err(KioskError::Exists(n)) => assert_eq!(n, "quay-1"),
+        other => panic!("a second quay-1 was added: {other:?}"),
+    }
+    for bad in ["", "  ", "a\u{7}b"] {
+        assert!(
+            matches!(
+                t.state.store.add_kiosk(bad, now()).await,
+                Err(KioskError::BadName(_))
+            ),
+            "{bad:?}"
+        );
+    }
+    assert!(matches!(
+        t.state.store.revoke_kiosk("nope", now()).await,
+        Err(KioskError::Unknown(_))
+    ));
+    let store = &t.state.store;
+    assert_eq!(
+        store.kiosk_by_token(&first).await.ok().flatten().as_deref(),
+        Some("quay-1")
+    );
+    assert!(
+        store
+            .revoke_kiosk("quay-1", now())
+            .await
+            .unwrap_or_default()
+    );
+    assert!(!store.revoke_kiosk("quay-1", now()).await.unwrap_or(true));
+    assert_eq!(store.kiosk_by_token(&first).await.ok().flatten(), None);
+    // A revoked name stays taken; renewing lifts the revocation.
+    assert!(matches!(
+        store.add_kiosk("quay-1", now()).await,
+        Err(KioskError::Exists(_))
+    ));
+    let list = store.kiosks().await.unwrap_or_default();
+    assert_eq!(list.len(), 1);
+    assert!(list[0].revoked_at.is_some());
+    let renewed = store
+        .renew_kiosk("quay-1", now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(renewed.expose(), first);
+    assert_eq!(
+        store
+            .kiosk_by_token(renewed.expose())
+            .await
+            .ok()
+            .flatten()
+            .as_deref(),
+        Some("quay-1")
+    );
+    assert!(
+        store.kiosks().await.unwrap_or_default()[0]
+            .revoked_at
+            .is_none()
+    );
+}
+
+#[test]
+fn every_problem_message_is_nfc_vietnamese() {
+    for code in motcua_protocol::ProblemCode::ALL {
+        let m = code.message_vi();
+        assert!(motcua_core::text::is_nfc(m), "{} is not NFC", code.as_str());
+    }
+}
