@@ -1,10 +1,11 @@
 //! `motcua server kiosk …` and `motcua server staff …`: the server's
 //! accounts, managed straight in its database (the server may be running).
 
+use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use motcua_server::Store;
+use motcua_server::{NewStaff, Secret, Store};
 
 #[derive(clap::Subcommand)]
 pub enum ServerCommand {
@@ -12,6 +13,34 @@ pub enum ServerCommand {
     Kiosk {
         #[command(subcommand)]
         command: KioskCommand,
+    },
+    /// Helpers (cán bộ) who log in to the console or unlock helper mode.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub enum StaffCommand {
+    /// Add a helper. Reads two lines from stdin: the password (at least 10
+    /// characters), then a 6-digit PIN for unlocking helper mode on a kiosk.
+    Add {
+        /// Login name: ASCII letters, digits, '.', '_' or '-' (stored in
+        /// lowercase).
+        user: String,
+        #[command(flatten)]
+        data: DataArg,
+        /// The name shown in the console (default: the user name).
+        #[arg(long, value_name = "DISPLAY NAME")]
+        name: Option<String>,
+    },
+    /// Disable a helper: they can no longer log in or unlock, and their
+    /// sessions end at once.
+    Disable {
+        user: String,
+        #[command(flatten)]
+        data: DataArg,
     },
 }
 
@@ -67,6 +96,7 @@ pub fn run(command: ServerCommand) -> anyhow::Result<()> {
     rt.block_on(async {
         match command {
             ServerCommand::Kiosk { command } => kiosk(command).await,
+            ServerCommand::Staff { command } => staff(command).await,
         }
     })
 }
@@ -120,6 +150,67 @@ async fn kiosk(command: KioskCommand) -> anyhow::Result<()> {
                         None => "active".to_owned(),
                     }
                 );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// One line of stdin without its line ending; `what` names it in errors.
+fn secret_line(
+    lines: &mut impl Iterator<Item = std::io::Result<String>>,
+    what: &str,
+) -> anyhow::Result<Secret> {
+    let line = lines
+        .next()
+        .with_context(|| {
+            format!(
+                "expected the password and the PIN on two lines of stdin; the {what} is missing"
+            )
+        })?
+        .with_context(|| format!("reading the {what} from stdin"))?;
+    Ok(Secret::new(line.trim_end_matches(['\r', '\n'])))
+}
+
+async fn staff(command: StaffCommand) -> anyhow::Result<()> {
+    match command {
+        StaffCommand::Add { user, data, name } => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                eprintln!(
+                    "Type the password (at least 10 characters), Enter, then the 6-digit PIN, Enter.\n\
+                     (Both are echoed: better pipe them in from a password manager.)"
+                );
+            }
+            let mut lines = stdin.lock().lines();
+            let password = secret_line(&mut lines, "password")?;
+            let pin = secret_line(&mut lines, "PIN")?;
+            // Refuse before touching the database.
+            let checked_user = motcua_server::check_user(&user)?;
+            motcua_server::check_new_password(
+                &checked_user,
+                &motcua_core::text::nfc(password.expose()),
+            )?;
+            motcua_server::check_new_pin(pin.expose())?;
+            let store = open(&data.data).await?;
+            let new = NewStaff {
+                user,
+                display_name: name,
+                password,
+                pin,
+            };
+            store
+                .add_staff(&new, time::OffsetDateTime::now_utc())
+                .await?;
+            println!("helper {checked_user:?} added");
+            Ok(())
+        }
+        StaffCommand::Disable { user, data } => {
+            let store = open(&data.data).await?;
+            if store.disable_staff(&user).await? {
+                println!("helper {:?} disabled; their sessions ended", user.trim());
+            } else {
+                println!("helper {:?} was already disabled", user.trim());
             }
             Ok(())
         }

@@ -8,6 +8,8 @@ fn motcua(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
         .args(args)
         .env_remove("MOTCUA_DATA")
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -25,21 +27,53 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// `GET path` with the bearer token; the status code.
-fn get_status(addr: &str, path: &str, token: &str) -> u16 {
+/// One HTTP/1.1 request; the status code and the body.
+fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String) {
     let mut s = std::net::TcpStream::connect(addr).unwrap_or_else(|e| panic!("{addr}: {e}"));
-    let req = format!(
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
-    );
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !body.is_empty() {
+        req.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
     s.write_all(req.as_bytes())
         .unwrap_or_else(|e| panic!("{e}"));
     let mut answer = String::new();
     let _ = s.read_to_string(&mut answer);
-    answer
+    let status = answer
         .split_whitespace()
         .nth(1)
         .and_then(|c| c.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {answer:?}"))
+        .unwrap_or_else(|| panic!("no status in {answer:?}"));
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// `GET path` with the bearer token; the status code.
+fn get_status(addr: &str, path: &str, token: &str) -> u16 {
+    request(
+        addr,
+        "GET",
+        path,
+        &[("Authorization", &format!("Bearer {token}"))],
+        "",
+    )
+    .0
 }
 
 struct Server(Child);
@@ -170,4 +204,106 @@ fn kiosk_add_list_revoke_and_the_token_on_a_running_server() {
     assert_eq!(get_status(&addr, "/v1/catalog", &token), 401);
     // Open routes stay open.
     assert_eq!(get_status(&addr, "/healthz", ""), 200);
+}
+
+const PASSWORD: &str = "Hoa sen nở 2026";
+const PIN: &str = "482916";
+
+fn staff_login(addr: &str, user: &str, password: &str) -> u16 {
+    let body = format!(r#"{{"user":"{user}","password":"{password}"}}"#);
+    request(addr, "POST", "/v1/staff/sessions", &[], &body).0
+}
+
+#[test]
+fn staff_add_reads_password_and_pin_from_stdin_and_disable_ends_logins() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let data = dir.path().display().to_string();
+    let add = |user: &str, stdin: &str, name: Option<&str>| {
+        let mut args = vec!["server", "staff", "add", user, "--data", &data];
+        if let Some(n) = name {
+            args.extend(["--name", n]);
+        }
+        motcua(&args, Some(stdin))
+    };
+
+    let out = add(
+        "Lan",
+        &format!("{PASSWORD}\n{PIN}\n"),
+        Some("Nguyễn Thị Lan"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "helper \"lan\" added\n");
+    // Windows line endings and no final newline are fine too.
+    let out = add("minh", &format!("{PASSWORD}x\r\n730518"), None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // Refusals: one line naming the rule, never the secret; nothing added.
+    for (user, stdin, want) in [
+        ("lan", format!("{PASSWORD}\n{PIN}\n"), "already exists"),
+        (
+            "thu",
+            format!("ngắn quá\n{PIN}\n"),
+            "shorter than 10 characters",
+        ),
+        (
+            "thu",
+            format!("{PASSWORD}\n48291\n"),
+            "not exactly 6 digits",
+        ),
+        (
+            "thu",
+            format!("{PASSWORD}\n48291a\n"),
+            "not exactly 6 digits",
+        ),
+        ("thu", format!("{PASSWORD}\n"), "the PIN is missing"),
+        ("thu", String::new(), "the password is missing"),
+        ("thu lan", format!("{PASSWORD}\n{PIN}\n"), "user name"),
+    ] {
+        let out = add(user, &stdin, None);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{user} {stdin:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+        assert!(stderr.contains(want), "{stdin:?}: {stderr}");
+        for secret in [PASSWORD, "ngắn quá", PIN, "48291"] {
+            assert!(!stderr.contains(secret), "{secret:?} in {stderr}");
+        }
+    }
+
+    let (_server, addr) = serve(&data);
+    assert_eq!(staff_login(&addr, "lan", PASSWORD), 201);
+    assert_eq!(staff_login(&addr, "minh", &format!("{PASSWORD}x")), 201);
+    assert_eq!(staff_login(&addr, "thu", PASSWORD), 401);
+    assert_eq!(staff_login(&addr, "lan", "sai mật khẩu rồi"), 401);
+
+    let out = motcua(
+        &["server", "staff", "disable", "lan", "--data", &data],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("disabled"));
+    assert_eq!(staff_login(&addr, "lan", PASSWORD), 401);
+    let out = motcua(
+        &["server", "staff", "disable", "lan", "--data", &data],
+        None,
+    );
+    assert!(text(&out.stdout).contains("already disabled"));
+    let out = motcua(
+        &["server", "staff", "disable", "nobody", "--data", &data],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no helper named \"nobody\""));
+
+    // Neither password nor PIN is in any file of the data folder.
+    for entry in std::fs::read_dir(dir.path()).unwrap_or_else(|e| panic!("{e}")) {
+        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        for secret in [PASSWORD, PIN] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{secret:?} in clear in {}",
+                path.display()
+            );
+        }
+    }
 }

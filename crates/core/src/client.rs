@@ -6,7 +6,7 @@ use std::time::Duration;
 use motcua_protocol::{
     AccountLookup, AccountLookupResult, AccountVerified, Catalog, Health, HelpRequest,
     HelpRequestList, NewHelpRequest, NewOtpChallenge, NewVouch, OtpChallenge, OtpVerify, Problem,
-    Procedure, VouchedAccount,
+    ProblemCode, Procedure, STAFF_TOKEN_HEADER, StaffSession, StaffUnlock, VouchedAccount,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -16,8 +16,9 @@ use serde::de::DeserializeOwned;
 pub enum ClientError {
     #[error("backend URL {0:?} is not an http(s) URL")]
     BadUrl(String),
-    /// The kiosk token is empty or not fit for an HTTP header (never shown).
-    #[error("the kiosk token is empty or has characters a header cannot carry")]
+    /// A kiosk or staff token is empty or not fit for an HTTP header (never
+    /// shown).
+    #[error("the token is empty or has characters a header cannot carry")]
     BadToken,
     #[error("{0:?} is not a procedure code")]
     BadCode(String),
@@ -31,6 +32,19 @@ pub enum ClientError {
     Status { status: u16 },
     #[error("backend answer could not be read: {0}")]
     Decode(String),
+}
+
+impl ClientError {
+    /// The backend's problem code, when it refused the request with one:
+    /// e.g. `kiosk_unauthorized` (this kiosk's token is revoked),
+    /// `staff_login_failed`, `staff_locked` (wait `retry_after_seconds`) or
+    /// `staff_unauthorized` (helper mode has ended: unlock again).
+    pub fn problem_code(&self) -> Option<ProblemCode> {
+        match self {
+            Self::Problem(p) => Some(p.code),
+            _ => None,
+        }
+    }
 }
 
 impl From<reqwest::Error> for ClientError {
@@ -189,6 +203,42 @@ impl ApiClient {
     pub async fn vouch_account(&self, req: &NewVouch) -> Result<VouchedAccount, ClientError> {
         self.post("/v1/accounts/vouch", req).await
     }
+
+    /// Unlocks helper mode on this kiosk with a helper's PIN: the answer's
+    /// token (15 minutes, this kiosk only) authorises a vouch.
+    pub async fn unlock_staff(&self, user: &str, pin: &str) -> Result<StaffSession, ClientError> {
+        let body = StaffUnlock {
+            user: user.to_owned(),
+            pin: pin.to_owned(),
+        };
+        self.post("/v1/staff/unlock", &body).await
+    }
+
+    /// Ends helper mode early: the staff token stops working.
+    pub async fn end_staff_session(&self, staff_token: &str) -> Result<(), ClientError> {
+        let resp = self
+            .http
+            .delete(format!("{}/v1/staff/sessions", self.base))
+            .header(STAFF_TOKEN_HEADER, staff_header(staff_token)?)
+            .send()
+            .await?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        Self::read::<serde_json::Value>(resp).await.map(|_| ())
+    }
+}
+
+/// A staff token as a header value marked sensitive (never in `Debug`).
+fn staff_header(token: &str) -> Result<reqwest::header::HeaderValue, ClientError> {
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(ClientError::BadToken);
+    }
+    let mut v = reqwest::header::HeaderValue::from_str(token).map_err(|_| ClientError::BadToken)?;
+    v.set_sensitive(true);
+    Ok(v)
 }
 
 #[cfg(test)]

@@ -34,14 +34,20 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts/otp", post(crate::accounts::request_otp))
         .route("/accounts/verify", post(crate::accounts::verify))
         .route("/accounts/vouch", post(crate::accounts::vouch))
+        .route("/staff/unlock", post(crate::staff::unlock))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::kiosks::require_kiosk,
         ));
+    // The console's login needs no kiosk: it is how a helper gets a session.
+    let console = Router::new().route(
+        "/staff/sessions",
+        post(crate::staff::login).delete(crate::staff::logout),
+    );
     Router::new()
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))
-        .nest(motcua_protocol::API_PREFIX, kiosk)
+        .nest(motcua_protocol::API_PREFIX, kiosk.merge(console))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))

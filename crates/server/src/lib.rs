@@ -11,6 +11,7 @@ mod clock;
 mod error;
 mod kiosks;
 mod sms;
+mod staff;
 mod store;
 mod tokens;
 
@@ -31,6 +32,10 @@ pub use kiosks::{AuthedKiosk, KIOSK_NAME_MAX_CHARS, KioskError, KioskRow, check_
 pub use sms::{
     DynSmsGateway, FileSink, HttpGateway, SMS_HTTP_TIMEOUT, SMS_OUTBOX_FILE, Secret, SmsConfig,
     SmsError, SmsGateway,
+};
+pub use staff::{
+    KioskStaff, NewStaff, PASSWORD_MIN_CHARS, StaffError, check_new_password, check_new_pin,
+    check_user,
 };
 pub use store::{Store, StoreError};
 pub use tokens::{TOKEN_BYTES, new_token};

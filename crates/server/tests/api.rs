@@ -119,6 +119,8 @@ async fn openapi_document_is_openapi_3_and_names_every_route() {
         "/v1/accounts/otp",
         "/v1/accounts/verify",
         "/v1/accounts/vouch",
+        "/v1/staff/sessions",
+        "/v1/staff/unlock",
     ] {
         assert!(
             doc["paths"][path].is_object(),
@@ -139,6 +141,9 @@ async fn openapi_document_is_openapi_3_and_names_every_route() {
         "AccountVerified",
         "NewVouch",
         "VouchedAccount",
+        "StaffLogin",
+        "StaffUnlock",
+        "StaffSession",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),
