@@ -199,9 +199,22 @@ impl ApiClient {
         self.post("/v1/accounts/verify", &body).await
     }
 
-    /// A helper vouches for a citizen without a phone.
-    pub async fn vouch_account(&self, req: &NewVouch) -> Result<VouchedAccount, ClientError> {
-        self.post("/v1/accounts/vouch", req).await
+    /// A helper vouches for a citizen without a phone, with the staff
+    /// token [`ApiClient::unlock_staff`] gave on this kiosk (sent as
+    /// `X-Staff-Token`); the backend records that helper.
+    pub async fn vouch_account(
+        &self,
+        staff_token: &str,
+        req: &NewVouch,
+    ) -> Result<VouchedAccount, ClientError> {
+        let resp = self
+            .http
+            .post(format!("{}/v1/accounts/vouch", self.base))
+            .header(STAFF_TOKEN_HEADER, staff_header(staff_token)?)
+            .json(req)
+            .send()
+            .await?;
+        Self::read(resp).await
     }
 
     /// Unlocks helper mode on this kiosk with a helper's PIN: the answer's

@@ -87,7 +87,9 @@ pub struct AccountVerified {
 }
 
 /// Body of `POST /v1/accounts/vouch`: a helper vouches for a citizen who has
-/// no phone.
+/// no phone. The helper is not named here: the request carries their staff
+/// token from `POST /v1/staff/unlock` in the `X-Staff-Token` header, and the
+/// server records the user that token belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewVouch {
@@ -97,8 +99,6 @@ pub struct NewVouch {
     pub date_of_birth: String,
     pub sex: Sex,
     pub address: String,
-    /// The helper's user name (staff authentication comes later).
-    pub staff_user: String,
     /// Why the citizen is vouched for, e.g. "Không có điện thoại".
     pub reason: String,
 }

@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use crate::api::{ApiJson, check_text_max as check_text};
 use crate::store::{ChallengeStatus, Consumed, IdentityRow, NewChallengeRow};
 use crate::tokens::{hex, same};
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, KioskStaff};
 
 /// How long a code works.
 pub const OTP_TTL_SECONDS: i64 = 5 * 60;
@@ -29,9 +29,6 @@ pub const RESEND_AFTER_SECONDS: i64 = 60;
 pub const MAX_CODES_PER_WINDOW: usize = 3;
 /// The rolling window of the codes-per-phone limit.
 pub const CODES_WINDOW_SECONDS: i64 = 60 * 60;
-
-/// Longest helper user name.
-const STAFF_USER_MAX_CHARS: usize = 64;
 
 /// The SMS that carries a code.
 pub fn sms_text(code: &str) -> String {
@@ -332,8 +329,13 @@ pub(crate) async fn verify(
     ))
 }
 
+/// A helper in helper mode on this kiosk vouches for a citizen: the
+/// [`KioskStaff`] extractor refuses the request without their unexpired
+/// token from this kiosk, and the vouch records the helper that token
+/// belongs to.
 pub(crate) async fn vouch(
     State(s): State<AppState>,
+    staff: KioskStaff,
     ApiJson(req): ApiJson<NewVouch>,
 ) -> Result<(StatusCode, Json<VouchedAccount>), ApiError> {
     let now_t = s.clock.now();
@@ -345,7 +347,6 @@ pub(crate) async fn vouch(
         &req.address,
         now_t,
     )?;
-    let staff_user = check_text("staff_user", &req.staff_user, STAFF_USER_MAX_CHARS)?;
     let reason = check_text("reason", &req.reason, VOUCH_REASON_MAX_CHARS)?;
     let new_id = uuid::Uuid::new_v4().to_string();
     let vouch_id = uuid::Uuid::new_v4().to_string();
@@ -353,14 +354,14 @@ pub(crate) async fn vouch(
         .store
         .vouch(
             &identity,
-            &staff_user,
+            &staff.user,
             &reason,
             &new_id,
             &vouch_id,
             &rfc3339(now_t)?,
         )
         .await?;
-    tracing::info!(account = %account_id, vouch = %vouch_id, created, "account vouched for by a helper");
+    tracing::info!(account = %account_id, vouch = %vouch_id, staff = %staff.staff_id, created, "account vouched for by a helper");
     Ok((StatusCode::CREATED, Json(VouchedAccount { account_id })))
 }
 

@@ -106,11 +106,25 @@ async fn call_with_headers(
     uri: &str,
     body: &Value,
 ) -> (StatusCode, HeaderMap, Value) {
-    let req = Request::post(uri)
+    call_as_helper(state, token, None, uri, body).await
+}
+
+/// POSTs `body` as the kiosk whose token is `token`, with a helper's staff
+/// token if given.
+async fn call_as_helper(
+    state: &AppState,
+    token: &str,
+    staff_token: Option<&str>,
+    uri: &str,
+    body: &Value,
+) -> (StatusCode, HeaderMap, Value) {
+    let mut req = Request::post(uri)
         .header(header::CONTENT_TYPE, "application/json")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .body(Body::from(body.to_string()))
-        .unwrap_or_default();
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    if let Some(staff) = staff_token {
+        req = req.header(motcua_protocol::STAFF_TOKEN_HEADER, staff);
+    }
+    let req = req.body(Body::from(body.to_string())).unwrap_or_default();
     let resp = motcua_server::router(state.clone())
         .oneshot(req)
         .await
@@ -146,16 +160,59 @@ fn an(phone: &str) -> Value {
     })
 }
 
-fn thuy_vouch(staff_user: &str, reason: &str) -> Value {
+fn thuy_vouch(reason: &str) -> Value {
     json!({
         "id_number": THUY_ID,
         "full_name": THUY_NAME,
         "date_of_birth": "1955-01-01",
         "sex": "female",
         "address": "Thôn 3, Quảng Xương, Thanh Hóa",
-        "staff_user": staff_user,
         "reason": reason,
     })
+}
+
+/// The PIN every helper of these tests has.
+const HELPER_PIN: &str = "482916";
+
+/// Adds the helper `user` and unlocks helper mode for them on the test's
+/// kiosk; their staff token.
+async fn helper(t: &TestApp, user: &str) -> String {
+    t.state
+        .store
+        .add_staff(
+            &motcua_server::NewStaff {
+                user: user.to_owned(),
+                display_name: None,
+                password: Secret::new("Mật khẩu đủ dài 2026"),
+                pin: Secret::new(HELPER_PIN),
+            },
+            t.clock.now(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("add helper: {e}"));
+    let (status, session) = post(
+        t,
+        "/v1/staff/unlock",
+        &json!({"user": user, "pin": HELPER_PIN}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{session}");
+    session["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no token in {session}"))
+        .to_owned()
+}
+
+async fn vouch(t: &TestApp, staff_token: &str, body: &Value) -> (StatusCode, Value) {
+    let (s, _, b) = call_as_helper(
+        &t.state,
+        &t.token,
+        Some(staff_token),
+        "/v1/accounts/vouch",
+        body,
+    )
+    .await;
+    (s, b)
 }
 
 async fn lookup(t: &TestApp, id: &str) -> Value {
@@ -470,12 +527,9 @@ async fn nfd_input_is_stored_in_nfc() {
 #[tokio::test]
 async fn a_helper_vouches_for_a_citizen_without_a_phone() {
     let t = app().await;
-    let (status, v) = post(
-        &t,
-        "/v1/accounts/vouch",
-        &thuy_vouch("canbo.lan", "Bà không có điện thoại"),
-    )
-    .await;
+    let lan = helper(&t, "canbo.lan").await;
+    let minh = helper(&t, "canbo.minh").await;
+    let (status, v) = vouch(&t, &lan, &thuy_vouch("Bà không có điện thoại")).await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
     let account = v["account_id"].clone();
     assert_eq!(
@@ -483,36 +537,68 @@ async fn a_helper_vouches_for_a_citizen_without_a_phone() {
         json!({ "found": true, "account_id": account })
     );
     // Vouching again finds the same account and records a second vouch.
-    let (status, again) = post(
-        &t,
-        "/v1/accounts/vouch",
-        &thuy_vouch("canbo.minh", "Lần hai"),
-    )
-    .await;
+    let (status, again) = vouch(&t, &minh, &thuy_vouch("Lần hai")).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(again["account_id"], account);
     assert_eq!(t.counts().await, (1, 0, 2));
+    // The audit rows name the helpers whose tokens were used.
+    let db = t.dir.path().join(motcua_server::DB_FILE);
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT staff_user, reason, account_id FROM account_vouches ORDER BY staff_user",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        rows,
+        [
+            (
+                "canbo.lan".to_owned(),
+                "Bà không có điện thoại".to_owned(),
+                account.as_str().unwrap_or_default().to_owned()
+            ),
+            (
+                "canbo.minh".to_owned(),
+                "Lần hai".to_owned(),
+                account.as_str().unwrap_or_default().to_owned()
+            ),
+        ]
+    );
 
     for (body, want) in [
-        (thuy_vouch("", "lý do"), "invalid_request"),
-        (thuy_vouch("  ", "lý do"), "invalid_request"),
-        (thuy_vouch("canbo.lan", ""), "invalid_request"),
-        (thuy_vouch("canbo\u{7}", "lý do"), "invalid_request"),
-        (thuy_vouch(&"x".repeat(65), "lý do"), "invalid_request"),
-        (thuy_vouch("canbo.lan", &"x".repeat(501)), "invalid_request"),
+        (thuy_vouch(""), "invalid_request"),
+        (thuy_vouch("  "), "invalid_request"),
+        (thuy_vouch("lý\u{7} do"), "invalid_request"),
+        (thuy_vouch(&"x".repeat(501)), "invalid_request"),
+        (
+            // The helper is no longer named in the body.
+            {
+                let mut b = thuy_vouch("lý do");
+                b["staff_user"] = json!("canbo.lan");
+                b
+            },
+            "invalid_request",
+        ),
         (
             {
-                let mut b = thuy_vouch("canbo.lan", "lý do");
+                let mut b = thuy_vouch("lý do");
                 b["sex"] = json!("male");
                 b
             },
             "invalid_card",
         ),
     ] {
-        let (status, p) = post(&t, "/v1/accounts/vouch", &body).await;
+        let (status, p) = vouch(&t, &lan, &body).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(p["code"], want, "{body}");
     }
+    // Without a staff token: refused before the body is read.
+    let (status, p) = post(&t, "/v1/accounts/vouch", &thuy_vouch("lý do")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{p}");
+    assert_eq!(p["code"], "staff_unauthorized");
     assert_eq!(t.counts().await, (1, 0, 2), "a refusal stored something");
 }
 
@@ -658,12 +744,8 @@ async fn the_log_of_a_whole_flow_holds_no_personal_data() {
     let (status, _) = verify(&t, &challenge, &code).await;
     assert_eq!(status, StatusCode::CREATED);
     lookup(&t, AN_ID).await;
-    let (status, _) = post(
-        &t,
-        "/v1/accounts/vouch",
-        &thuy_vouch("canbo.lan", "Không có điện thoại"),
-    )
-    .await;
+    let staff_token = helper(&t, "canbo.lan").await;
+    let (status, _) = vouch(&t, &staff_token, &thuy_vouch("Không có điện thoại")).await;
     assert_eq!(status, StatusCode::CREATED);
     let mut bad = an("0212345678");
     bad["sex"] = json!("female");
@@ -705,6 +787,9 @@ async fn the_log_of_a_whole_flow_holds_no_personal_data() {
         "Quảng Xương",
         "canbo.lan",
         "điện thoại",
+        HELPER_PIN,
+        &staff_token,
+        &t.token,
     ] {
         assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
     }
@@ -729,6 +814,19 @@ async fn over_a_real_socket_with_the_kiosk_client() {
         .add_kiosk("kiosk-socket", time::OffsetDateTime::now_utc())
         .await
         .unwrap_or_else(|e| panic!("add kiosk: {e}"));
+    state
+        .store
+        .add_staff(
+            &motcua_server::NewStaff {
+                user: "canbo.lan".into(),
+                display_name: Some("Nguyễn Thị Lan".into()),
+                password: Secret::new("Mật khẩu đủ dài 2026"),
+                pin: Secret::new(HELPER_PIN),
+            },
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("add helper: {e}"));
     let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
     let running = motcua_server::serve_state(state, addr)
         .await
@@ -776,19 +874,33 @@ async fn over_a_real_socket_with_the_kiosk_client() {
     );
     assert_eq!(after.masked_phone.as_deref(), Some("09xx xxx 678"));
 
+    let thuy = NewVouch {
+        id_number: THUY_ID.into(),
+        full_name: THUY_NAME.into(),
+        date_of_birth: "1955-01-01".into(),
+        sex: Sex::Female,
+        address: "Thôn 3".into(),
+        reason: "Không có điện thoại".into(),
+    };
+    let helper = client
+        .unlock_staff("canbo.lan", HELPER_PIN)
+        .await
+        .unwrap_or_else(|e| panic!("unlock: {e}"));
+    assert_eq!(helper.display_name, "Nguyễn Thị Lan");
     let vouched = client
-        .vouch_account(&NewVouch {
-            id_number: THUY_ID.into(),
-            full_name: THUY_NAME.into(),
-            date_of_birth: "1955-01-01".into(),
-            sex: Sex::Female,
-            address: "Thôn 3".into(),
-            staff_user: "canbo.lan".into(),
-            reason: "Không có điện thoại".into(),
-        })
+        .vouch_account(&helper.token, &thuy)
         .await
         .unwrap_or_else(|e| panic!("vouch: {e}"));
     assert!(!vouched.account_id.is_empty());
+    // Helper mode ended: the token no longer vouches.
+    client
+        .end_staff_session(&helper.token)
+        .await
+        .unwrap_or_else(|e| panic!("end: {e}"));
+    match client.vouch_account(&helper.token, &thuy).await {
+        Err(ClientError::Problem(p)) => assert_eq!(p.code, ProblemCode::StaffUnauthorized),
+        other => panic!("expected staff_unauthorized, got {other:?}"),
+    }
 
     // Refusals arrive as the server's problem documents.
     req.phone = "0212345678".into();

@@ -442,6 +442,108 @@ async fn adding_a_helper_checks_the_rules_and_stores_only_argon2id_hashes() {
     }
 }
 
+fn thuy() -> Value {
+    json!({
+        "id_number": "038155000123",
+        "full_name": "Lê Thị Thủy",
+        "date_of_birth": "1955-01-01",
+        "sex": "female",
+        "address": "Thôn 3, Quảng Xương, Thanh Hóa",
+        "reason": "Không có điện thoại",
+    })
+}
+
+/// Vouches for Thủy as the kiosk `kiosk_token`, with `staff_token` if any.
+async fn vouch(t: &TestApp, kiosk_token: &str, staff_token: Option<&str>) -> Answer {
+    let auth = bearer(kiosk_token);
+    let mut headers = vec![("authorization", auth.as_str())];
+    if let Some(s) = staff_token {
+        headers.push(("x-staff-token", s));
+    }
+    send(t, post("/v1/accounts/vouch", &thuy(), &headers)).await
+}
+
+async fn vouchers(t: &TestApp) -> Vec<String> {
+    sqlx::query_scalar("SELECT staff_user FROM account_vouches ORDER BY created_at, rowid")
+        .fetch_all(&t.db().await)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn token_of(a: &Answer) -> String {
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    a.body["token"].as_str().unwrap_or_default().to_owned()
+}
+
+fn assert_staff_refused(a: &Answer, what: &str) {
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{what}: {}", a.body);
+    assert_eq!(a.body["code"], "staff_unauthorized", "{what}");
+}
+
+#[tokio::test]
+async fn a_pin_unlock_lets_the_helper_vouch_on_that_kiosk_for_15_minutes() {
+    let t = app().await;
+    let on_a = token_of(&unlock(&t, &t.kiosk_a, USER, PIN).await);
+
+    let ok = vouch(&t, &t.kiosk_a, Some(&on_a)).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    assert_eq!(vouchers(&t).await, [USER]);
+
+    // Refused: no token, a made-up one, kiosk A's token on kiosk B, and a
+    // console session (a password login is not helper mode on a kiosk).
+    assert_staff_refused(&vouch(&t, &t.kiosk_a, None).await, "no token");
+    assert_staff_refused(
+        &vouch(&t, &t.kiosk_a, Some(&"0".repeat(64))).await,
+        "made up",
+    );
+    assert_staff_refused(&vouch(&t, &t.kiosk_b, Some(&on_a)).await, "A's token on B");
+    let console = token_of(&login(&t, USER, PASSWORD).await);
+    assert_staff_refused(&vouch(&t, &t.kiosk_a, Some(&console)).await, "console");
+    // A staff token is no kiosk token.
+    let a = vouch(&t, &on_a, Some(&on_a)).await;
+    assert_eq!(a.body["code"], "kiosk_unauthorized");
+
+    // Works until its last second, not after.
+    t.advance(15 * 60 - 1);
+    assert_eq!(
+        vouch(&t, &t.kiosk_a, Some(&on_a)).await.status,
+        StatusCode::CREATED
+    );
+    t.advance(1);
+    assert_staff_refused(&vouch(&t, &t.kiosk_a, Some(&on_a)).await, "expired");
+    assert_eq!(vouchers(&t).await, [USER, USER]);
+
+    // Ended early by the helper.
+    let again = token_of(&unlock(&t, &t.kiosk_b, USER, PIN).await);
+    let req = Request::delete("/v1/staff/sessions")
+        .header("x-staff-token", again.as_str())
+        .body(Body::empty())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(send(&t, req).await.status, StatusCode::NO_CONTENT);
+    assert_staff_refused(&vouch(&t, &t.kiosk_b, Some(&again)).await, "logged out");
+
+    // A helper disabled meanwhile: their token ends with them.
+    let minh = token_of(&unlock(&t, &t.kiosk_b, MINH, MINH_PIN).await);
+    assert_eq!(
+        vouch(&t, &t.kiosk_b, Some(&minh)).await.status,
+        StatusCode::CREATED
+    );
+    assert!(t.state.store.disable_staff(MINH).await.unwrap_or_default());
+    assert_staff_refused(&vouch(&t, &t.kiosk_b, Some(&minh)).await, "disabled");
+    // A revoked kiosk's helper tokens go with it.
+    let on_b = token_of(&unlock(&t, &t.kiosk_b, USER, PIN).await);
+    t.state
+        .store
+        .revoke_kiosk("quay-b", t.clock.now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        vouch(&t, &t.kiosk_b, Some(&on_b)).await.body["code"],
+        "kiosk_unauthorized"
+    );
+    assert_eq!(vouchers(&t).await, [USER, USER, MINH]);
+}
+
 /// A `tracing` writer into a shared buffer.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -507,6 +609,14 @@ async fn the_log_holds_no_token_password_pin_or_user_name() {
     let helper = unlock(&t, &t.kiosk_a, USER, PIN).await;
     let helper_token = helper.body["token"].as_str().unwrap_or_default().to_owned();
     assert_eq!(helper.status, StatusCode::CREATED);
+    assert_eq!(
+        vouch(&t, &t.kiosk_a, Some(&helper_token)).await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        vouch(&t, &t.kiosk_b, Some(&helper_token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     // Refused kiosk tokens, and a wrong one that looks right.
     let fake_kiosk = "f".repeat(64);
     assert_eq!(
@@ -534,6 +644,8 @@ async fn the_log_holds_no_token_password_pin_or_user_name() {
         "nothing captured:\n{log}"
     );
     assert!(log.contains("staff account locked"), "{log}");
+    assert!(log.contains("account vouched for by a helper"), "{log}");
+    assert!(log.contains("unlocked on another kiosk"), "{log}");
     assert!(log.contains("quay-a"), "the kiosk (a device) is named");
     for secret in [
         PASSWORD,
@@ -552,6 +664,8 @@ async fn the_log_holds_no_token_password_pin_or_user_name() {
         "nobody.here",
         DISPLAY,
         "$argon2",
+        "038155000123",
+        "Lê Thị Thủy",
     ] {
         assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
     }
