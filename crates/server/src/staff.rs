@@ -227,6 +227,19 @@ impl SessionKind {
     }
 }
 
+/// A staff token to record.
+#[derive(Debug)]
+struct NewSession<'a> {
+    id: &'a str,
+    token_hash: String,
+    staff_id: &'a str,
+    kind: SessionKind,
+    /// The kiosk a helper-mode token is bound to.
+    kiosk_name: Option<&'a str>,
+    created_at: i64,
+    expires_at: i64,
+}
+
 /// A live staff token, as the vouch check reads it.
 #[derive(Debug, Clone)]
 struct SessionRow {
@@ -369,31 +382,22 @@ impl Store {
     }
 
     /// Records a staff token (its hash) and drops the expired ones.
-    async fn insert_staff_session(
-        &self,
-        id: &str,
-        token_hash: &str,
-        staff_id: &str,
-        kind: SessionKind,
-        kiosk_name: Option<&str>,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<(), StoreError> {
+    async fn insert_staff_session(&self, new: &NewSession<'_>) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= ?1")
-            .bind(now)
+            .bind(new.created_at)
             .execute(&self.pool)
             .await?;
         sqlx::query(
             "INSERT INTO staff_sessions (id, token_hash, staff_id, kind, kiosk_name, created_at, \
              expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
-        .bind(id)
-        .bind(token_hash)
-        .bind(staff_id)
-        .bind(kind.as_str())
-        .bind(kiosk_name)
-        .bind(now)
-        .bind(expires_at)
+        .bind(new.id)
+        .bind(&new.token_hash)
+        .bind(new.staff_id)
+        .bind(new.kind.as_str())
+        .bind(new.kiosk_name)
+        .bind(new.created_at)
+        .bind(new.expires_at)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -524,15 +528,15 @@ async fn open_session(
     let token = new_token();
     let id = uuid::Uuid::new_v4().to_string();
     s.store
-        .insert_staff_session(
-            &id,
-            &token_hash(token.expose()),
-            &row.id,
+        .insert_staff_session(&NewSession {
+            id: &id,
+            token_hash: token_hash(token.expose()),
+            staff_id: &row.id,
             kind,
-            kiosk,
-            now,
-            now + seconds,
-        )
+            kiosk_name: kiosk,
+            created_at: now,
+            expires_at: now + seconds,
+        })
         .await?;
     tracing::info!(staff = %row.id, session = %id, kind = kind.as_str(), kiosk, "staff session opened");
     Ok(StaffSession {

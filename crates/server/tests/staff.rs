@@ -157,7 +157,7 @@ async fn unlock(t: &TestApp, kiosk_token: &str, user: &str, pin: &str) -> Answer
     .await
 }
 
-fn header_str<'a>(a: &'a Answer, name: header::HeaderName) -> &'a str {
+fn header_str(a: &Answer, name: header::HeaderName) -> &str {
     a.headers
         .get(name)
         .and_then(|v| v.to_str().ok())
