@@ -10,7 +10,9 @@ pub const HELP_FIELD_MAX_CHARS: usize = 64;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewHelpRequest {
-    /// The calling kiosk's id.
+    /// The calling kiosk's id. Kept for compatibility: the reference
+    /// server checks it but records the name the kiosk authenticated as
+    /// (its bearer token's kiosk).
     pub kiosk_id: String,
     /// The journey step the citizen is on, e.g. `procedure-detail`.
     pub step: String,

@@ -575,7 +575,8 @@ fn staff_token(headers: &HeaderMap) -> Option<&str> {
     let from_header = headers
         .get(STAFF_TOKEN_HEADER)
         .and_then(|v| v.to_str().ok())
-        .map(str::trim);
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
     let from_cookie = || {
         headers
             .get_all(header::COOKIE)
@@ -748,6 +749,8 @@ mod tests {
             header::COOKIE,
             HeaderValue::from_static("a=b; motcua_staff=cookie-tok; c=d"),
         );
+        assert_eq!(staff_token(&h), Some("cookie-tok"));
+        h.insert(STAFF_TOKEN_HEADER, HeaderValue::from_static(" "));
         assert_eq!(staff_token(&h), Some("cookie-tok"));
         h.insert(STAFF_TOKEN_HEADER, HeaderValue::from_static(" header-tok "));
         assert_eq!(staff_token(&h), Some("header-tok"));
