@@ -5,6 +5,8 @@ fn main() {
         "kiosk_info",
         "list_procedures",
         "get_procedure",
+        "search_procedures",
+        "compose",
         "call_helper",
         "speak",
         "stop_speaking",

@@ -7,8 +7,8 @@ use tauri::State;
 
 use crate::Kiosk;
 use crate::ipc::{
-    AccountReady, AccountStatus, CardView, CatalogView, CodeSent, CommandError, ErrorCode,
-    HelpCall, KioskInfo, ProcedureView,
+    AccountReady, AccountStatus, CardView, CatalogView, CodeSent, CommandError, Composed,
+    ErrorCode, HelpCall, KeyPress, KioskInfo, ProcedureSummary, ProcedureView,
 };
 use crate::session::Session;
 use crate::speech::{Speech, SpeechError, SpeechSettings};
@@ -59,6 +59,43 @@ pub async fn get_procedure(
         .map(|f| f.name.clone())
         .unwrap_or_default();
     Ok(ProcedureView::from_procedure(procedure, field_name))
+}
+
+/// The procedures whose name matches what the citizen typed (marks and case
+/// ignored), in catalog order.
+#[tauri::command]
+#[specta::specta]
+pub async fn search_procedures(
+    kiosk: State<'_, Kiosk>,
+    query: String,
+) -> Result<Vec<ProcedureSummary>, CommandError> {
+    let catalog = kiosk.client.catalog().await?;
+    Ok(motcua_core::catalog::search(&catalog, &query)
+        .into_iter()
+        .map(ProcedureSummary::from_procedure)
+        .collect())
+}
+
+/// Applies one key of the on-screen (or a physical, Telex) keyboard to
+/// `text`. The composition is the core's: tones land where Vietnamese spelling
+/// puts them, and the result is NFC.
+#[tauri::command]
+#[specta::specta]
+pub fn compose(text: String, key: KeyPress) -> Result<Composed, CommandError> {
+    let key = key
+        .to_key()
+        .ok_or_else(|| CommandError::new(ErrorCode::InvalidRequest, "a key is one character"))?;
+    let mut composer = motcua_core::keyboard::Composer::from_text(&text).ok_or_else(|| {
+        CommandError::new(
+            ErrorCode::InvalidRequest,
+            "text holds a control character or is too long",
+        )
+    })?;
+    let changed = composer.press(key);
+    Ok(Composed {
+        text: composer.text(),
+        changed,
+    })
 }
 
 /// Records a help request on the backend for this kiosk and step.

@@ -119,6 +119,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::kiosk_info,
         commands::list_procedures,
         commands::get_procedure,
+        commands::search_procedures,
+        commands::compose,
         commands::call_helper,
         commands::speak,
         commands::stop_speaking,

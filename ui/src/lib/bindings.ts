@@ -12,6 +12,17 @@ export const commands = {
 	listProcedures: () => typedError<CatalogView, CommandError_Serialize>(__TAURI_INVOKE("list_procedures")),
 	/**  One procedure: what to bring, the fee, the time, where to collect. */
 	getProcedure: (code: string) => typedError<ProcedureView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("get_procedure", { code })),
+	/**
+	 *  The procedures whose name matches what the citizen typed (marks and case
+	 *  ignored), in catalog order.
+	 */
+	searchProcedures: (query: string) => typedError<ProcedureSummary[], CommandError_Serialize>(__TAURI_INVOKE("search_procedures", { query })),
+	/**
+	 *  Applies one key of the on-screen (or a physical, Telex) keyboard to
+	 *  `text`. The composition is the core's: tones land where Vietnamese spelling
+	 *  puts them, and the result is NFC.
+	 */
+	compose: (text: string, key: KeyPress) => typedError<Composed, CommandError_Serialize>(__TAURI_INVOKE("compose", { text, key })),
 	/**  Records a help request on the backend for this kiosk and step. */
 	callHelper: (step: string, procedureCode: string | null) => typedError<HelpCall, CommandError_Serialize>(__TAURI_INVOKE("call_helper", { step, procedureCode })),
 	/**  Says `text` aloud in Vietnamese, cutting whatever was being said. */
@@ -138,6 +149,14 @@ export type ComponentView_Serialize = {
 	required: boolean,
 };
 
+/**  The text after a key press. */
+export type Composed = {
+	/**  The whole text, NFC. */
+	text: string,
+	/**  False when the key changed nothing (a tone with no vowel to carry it). */
+	changed: boolean,
+};
+
 /**  Stable error codes the UI's string catalogue has a message for. */
 export type ErrorCode = 
 /**  The backend cannot be reached or did not answer in time. */
@@ -188,6 +207,13 @@ export type HelpCall = {
 	createdAt: string,
 };
 
+/**  One key of the on-screen keyboard, or of a physical keyboard (Telex). */
+export type KeyPress = 
+/**  A letter, digit or punctuation key: one character. */
+{ kind: "char"; value: string } | { kind: "tone"; value: ToneKey } | { kind: "mark"; value: MarkKey } | { kind: "space" } | { kind: "backspace" } | 
+/**  A key of a physical keyboard, read as Telex: one character. */
+{ kind: "telex"; value: string };
+
 export type KioskInfo = {
 	kioskId: string,
 	backendUrl: string,
@@ -198,6 +224,8 @@ export type KioskInfo = {
 	/**  Length of that countdown, at least 30 seconds. */
 	countdownSeconds: number,
 };
+
+export type MarkKey = "circumflex" | "breve" | "horn" | "stroke";
 
 export type ProcedureSummary = {
 	code: string,
@@ -248,6 +276,10 @@ export type SpeechSettings = {
 
 /**  How loud the voice speaks. */
 export type SpeechVolume = "soft" | "normal" | "loud";
+
+export type ToneKey = 
+/**  Thanh ngang: takes the tone off. */
+"none" | "sac" | "huyen" | "hoi" | "nga" | "nang";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {
