@@ -1,6 +1,10 @@
 //! Camera frames for Một Cửa Kiosk, and reading the citizen ID card's QR
 //! code from them.
 //!
+//! - [`FrameSource`]: frames one at a time, from a real V4L2 camera
+//!   ([`V4l2Source`], pure Rust through `linuxvideo`) or from a folder of
+//!   images played in a loop ([`ReplaySource`]); [`parse_source_spec`]
+//!   reads the kiosk's `--camera` option.
 //! - [`Frame`]: 8-bit luma, shared; [`Frame::preview`] makes the small
 //!   JPEG the screen shows.
 //! - [`QrFinder`] / [`find_qr`]: the raw text of a QR code in a frame
@@ -12,8 +16,14 @@
 pub mod error;
 pub mod frame;
 pub mod qr;
+pub mod replay;
+pub mod source;
 pub mod synth;
+pub mod v4l2;
 
 pub use error::CameraError;
 pub use frame::{Frame, PREVIEW_QUALITY, PREVIEW_SIDE, Preview};
 pub use qr::{QrFinder, find_qr};
+pub use replay::ReplaySource;
+pub use source::{FrameSource, parse_source_spec};
+pub use v4l2::V4l2Source;
