@@ -63,9 +63,11 @@ pub struct CameraConfig {
     /// this long (default 3 s): the same card shown again later counts.
     pub repeat_after: Duration,
     /// First wait after a source error (default 250 ms); doubled after
-    /// each further error up to `retry_max` (default 5 s).
+    /// each further error up to `retry_max`.
     pub retry_min: Duration,
+    /// Longest wait between two tries of a failing source (default 5 s).
     pub retry_max: Duration,
+    /// How QR codes are looked for.
     pub finder: QrFinder,
 }
 
