@@ -12,6 +12,8 @@ fn main() {
         "stop_speaking",
         "read_card",
         "end_session",
+        "watch_camera",
+        "stop_camera",
         "find_account",
         "send_code",
         "verify_code",

@@ -4,8 +4,10 @@
 
 use motcua_protocol::NewHelpRequest;
 use tauri::State;
+use tauri::ipc::Channel;
 
 use crate::Kiosk;
+use crate::camera::{CameraService, CameraView};
 use crate::ipc::{
     AccountReady, AccountStatus, CardView, CatalogView, CodeSent, CommandError, Composed,
     ErrorCode, HelpCall, KeyPress, KioskInfo, ProcedureSummary, ProcedureView,
@@ -157,12 +159,44 @@ pub fn read_card(session: State<'_, Session>, payload: String) -> Result<CardVie
     Ok(card.into())
 }
 
-/// Ends the citizen's session: stops speech and forgets everything held about
-/// them. Called on "Xong" and when the idle countdown runs out.
+/// Turns the camera on for the identify screen: previews and QR texts go to
+/// `on_event` until [`stop_camera`]. `false` when this kiosk has no camera.
 #[tauri::command]
 #[specta::specta]
-pub fn end_session(session: State<'_, Session>, speech: State<'_, Speech>) {
+pub fn watch_camera(
+    camera: State<'_, CameraService>,
+    on_event: Channel<CameraView>,
+) -> Result<bool, CommandError> {
+    camera
+        .watch(move |view| {
+            // The screen has gone: the next stop_camera ends the worker.
+            let _ = on_event.send(view);
+        })
+        .map_err(|e| {
+            tracing::warn!(error = %e, "camera could not start");
+            CommandError::new(ErrorCode::CameraUnavailable, e.to_string())
+        })
+}
+
+/// Turns the camera off (the identify screen closed).
+#[tauri::command]
+#[specta::specta]
+pub fn stop_camera(camera: State<'_, CameraService>) {
+    camera.stop();
+}
+
+/// Ends the citizen's session: stops speech and the camera and forgets
+/// everything held about them. Called on "Xong" and when the idle countdown
+/// runs out.
+#[tauri::command]
+#[specta::specta]
+pub fn end_session(
+    session: State<'_, Session>,
+    speech: State<'_, Speech>,
+    camera: State<'_, CameraService>,
+) {
     speech.stop();
+    camera.stop();
     session.wipe();
     tracing::info!("session ended and wiped");
 }

@@ -294,6 +294,8 @@ pub enum ErrorCode {
     SmsUnavailable,
     /// The account already has another phone: a helper must change it.
     AccountHasOtherPhone,
+    /// The camera cannot be opened; the USB QR reader still works.
+    CameraUnavailable,
 }
 
 impl From<ClientError> for CommandError {

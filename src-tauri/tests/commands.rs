@@ -25,6 +25,7 @@ fn harness(options: Options) -> Harness {
         .manage(kiosk)
         .manage(motcua_kiosk::speech::Speech::default())
         .manage(motcua_kiosk::session::Session::default())
+        .manage(motcua_kiosk::camera::CameraService::none())
         .build(mock_context(noop_assets()))
         .unwrap_or_else(|e| panic!("mock app: {e}"));
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())

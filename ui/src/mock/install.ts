@@ -37,8 +37,12 @@ export function installMock(opts: MockOptions = {}): void {
       case 'verify_code':
         if (args['code'] !== '123456') throw { code: 'otp_wrong', detail: 'mock: the code is 123456', attemptsLeft: 4, retryAfterSeconds: null } satisfies CommandError;
         return { created: true };
+      case 'watch_camera':
+        // The preview has no camera: the identify screen shows the QR reader's picture.
+        return false;
       case 'speak':
       case 'stop_speaking':
+      case 'stop_camera':
       case 'end_session':
         return null;
       case 'list_procedures':
