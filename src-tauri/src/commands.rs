@@ -4,11 +4,13 @@
 
 use motcua_protocol::NewHelpRequest;
 use tauri::State;
+use tauri::ipc::Channel;
 
 use crate::Kiosk;
+use crate::camera::{CameraService, CameraView};
 use crate::ipc::{
-    AccountReady, AccountStatus, CardView, CatalogView, CodeSent, CommandError, ErrorCode,
-    HelpCall, KioskInfo, ProcedureView,
+    AccountReady, AccountStatus, CardView, CatalogView, CodeSent, CommandError, Composed,
+    ErrorCode, HelpCall, KeyPress, KioskInfo, ProcedureSummary, ProcedureView,
 };
 use crate::session::Session;
 use crate::speech::{Speech, SpeechError, SpeechSettings};
@@ -59,6 +61,43 @@ pub async fn get_procedure(
         .map(|f| f.name.clone())
         .unwrap_or_default();
     Ok(ProcedureView::from_procedure(procedure, field_name))
+}
+
+/// The procedures whose name matches what the citizen typed (marks and case
+/// ignored), in catalog order.
+#[tauri::command]
+#[specta::specta]
+pub async fn search_procedures(
+    kiosk: State<'_, Kiosk>,
+    query: String,
+) -> Result<Vec<ProcedureSummary>, CommandError> {
+    let catalog = kiosk.client.catalog().await?;
+    Ok(motcua_core::catalog::search(&catalog, &query)
+        .into_iter()
+        .map(ProcedureSummary::from_procedure)
+        .collect())
+}
+
+/// Applies one key of the on-screen (or a physical, Telex) keyboard to
+/// `text`. The composition is the core's: tones land where Vietnamese spelling
+/// puts them, and the result is NFC.
+#[tauri::command]
+#[specta::specta]
+pub fn compose(text: String, key: KeyPress) -> Result<Composed, CommandError> {
+    let key = key
+        .to_key()
+        .ok_or_else(|| CommandError::new(ErrorCode::InvalidRequest, "a key is one character"))?;
+    let mut composer = motcua_core::keyboard::Composer::from_text(&text).ok_or_else(|| {
+        CommandError::new(
+            ErrorCode::InvalidRequest,
+            "text holds a control character or is too long",
+        )
+    })?;
+    let changed = composer.press(key);
+    Ok(Composed {
+        text: composer.text(),
+        changed,
+    })
 }
 
 /// Records a help request on the backend for this kiosk and step.
@@ -120,12 +159,44 @@ pub fn read_card(session: State<'_, Session>, payload: String) -> Result<CardVie
     Ok(card.into())
 }
 
-/// Ends the citizen's session: stops speech and forgets everything held about
-/// them. Called on "Xong" and when the idle countdown runs out.
+/// Turns the camera on for the identify screen: previews and QR texts go to
+/// `on_event` until [`stop_camera`]. `false` when this kiosk has no camera.
 #[tauri::command]
 #[specta::specta]
-pub fn end_session(session: State<'_, Session>, speech: State<'_, Speech>) {
+pub fn watch_camera(
+    camera: State<'_, CameraService>,
+    on_event: Channel<CameraView>,
+) -> Result<bool, CommandError> {
+    camera
+        .watch(move |view| {
+            // The screen has gone: the next stop_camera ends the worker.
+            let _ = on_event.send(view);
+        })
+        .map_err(|e| {
+            tracing::warn!(error = %e, "camera could not start");
+            CommandError::new(ErrorCode::CameraUnavailable, e.to_string())
+        })
+}
+
+/// Turns the camera off (the identify screen closed).
+#[tauri::command]
+#[specta::specta]
+pub fn stop_camera(camera: State<'_, CameraService>) {
+    camera.stop();
+}
+
+/// Ends the citizen's session: stops speech and the camera and forgets
+/// everything held about them. Called on "Xong" and when the idle countdown
+/// runs out.
+#[tauri::command]
+#[specta::specta]
+pub fn end_session(
+    session: State<'_, Session>,
+    speech: State<'_, Speech>,
+    camera: State<'_, CameraService>,
+) {
     speech.stop();
+    camera.stop();
     session.wipe();
     tracing::info!("session ended and wiped");
 }

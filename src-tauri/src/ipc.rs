@@ -1,11 +1,11 @@
 //! IPC views: what the UI receives. Separate from the wire and domain types;
 //! texts are already in the citizen's words (from `motcua_core::catalog`).
 
-use motcua_core::catalog;
 use motcua_core::cccd::{CardError, CardErrorKind, CitizenCard, Sex};
 use motcua_core::client::ClientError;
+use motcua_core::{catalog, keyboard};
 use motcua_protocol::{Catalog, Procedure};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -120,6 +120,83 @@ impl From<CardError> for CommandError {
     }
 }
 
+/// One key of the on-screen keyboard, or of a physical keyboard (Telex).
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(tag = "kind", content = "value", rename_all = "camelCase")]
+pub enum KeyPress {
+    /// A letter, digit or punctuation key: one character.
+    Char(String),
+    Tone(ToneKey),
+    Mark(MarkKey),
+    Space,
+    Backspace,
+    /// A key of a physical keyboard, read as Telex: one character.
+    Telex(String),
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ToneKey {
+    /// Thanh ngang: takes the tone off.
+    None,
+    Sac,
+    Huyen,
+    Hoi,
+    Nga,
+    Nang,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum MarkKey {
+    Circumflex,
+    Breve,
+    Horn,
+    Stroke,
+}
+
+impl KeyPress {
+    /// The core's key, or `None` when a character key holds anything but
+    /// exactly one character.
+    pub fn to_key(&self) -> Option<keyboard::Key> {
+        fn one(s: &str) -> Option<char> {
+            let mut chars = s.chars();
+            let c = chars.next()?;
+            chars.next().is_none().then_some(c)
+        }
+        Some(match self {
+            KeyPress::Char(s) => keyboard::Key::Char(one(s)?),
+            KeyPress::Telex(s) => keyboard::Key::Telex(one(s)?),
+            KeyPress::Space => keyboard::Key::Space,
+            KeyPress::Backspace => keyboard::Key::Backspace,
+            KeyPress::Tone(t) => keyboard::Key::Tone(match t {
+                ToneKey::None => keyboard::Tone::None,
+                ToneKey::Sac => keyboard::Tone::Sac,
+                ToneKey::Huyen => keyboard::Tone::Huyen,
+                ToneKey::Hoi => keyboard::Tone::Hoi,
+                ToneKey::Nga => keyboard::Tone::Nga,
+                ToneKey::Nang => keyboard::Tone::Nang,
+            }),
+            KeyPress::Mark(m) => keyboard::Key::Mark(match m {
+                MarkKey::Circumflex => keyboard::Mark::Circumflex,
+                MarkKey::Breve => keyboard::Mark::Breve,
+                MarkKey::Horn => keyboard::Mark::Horn,
+                MarkKey::Stroke => keyboard::Mark::Stroke,
+            }),
+        })
+    }
+}
+
+/// The text after a key press.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Composed {
+    /// The whole text, NFC.
+    pub text: String,
+    /// False when the key changed nothing (a tone with no vowel to carry it).
+    pub changed: bool,
+}
+
 /// Whether the citizen already has a public-service account.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -217,6 +294,8 @@ pub enum ErrorCode {
     SmsUnavailable,
     /// The account already has another phone: a helper must change it.
     AccountHasOtherPhone,
+    /// The camera cannot be opened; the USB QR reader still works.
+    CameraUnavailable,
 }
 
 impl From<ClientError> for CommandError {
@@ -283,17 +362,23 @@ impl CatalogView {
                     .procedures
                     .iter()
                     .filter(|p| p.field == f.code)
-                    .map(|p| ProcedureSummary {
-                        code: p.code.clone(),
-                        name: p.name.clone(),
-                        fee_text: catalog::fee_text(&p.fee),
-                        time_text: catalog::processing_text(&p.processing),
-                    })
+                    .map(ProcedureSummary::from_procedure)
                     .collect(),
             })
             .filter(|f: &FieldView| !f.procedures.is_empty())
             .collect();
         Self { fields }
+    }
+}
+
+impl ProcedureSummary {
+    pub fn from_procedure(p: &Procedure) -> Self {
+        Self {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            fee_text: catalog::fee_text(&p.fee),
+            time_text: catalog::processing_text(&p.processing),
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 //! No business rules live here.
 
 pub mod backend;
+pub mod camera;
 pub mod commands;
 pub mod ipc;
 mod lockdown;
@@ -37,6 +38,20 @@ pub struct Options {
     pub idle_seconds: Option<u32>,
     /// The espeak-ng compatible program that speaks (default `espeak-ng`).
     pub speech_program: Option<String>,
+    /// The camera for the ID card's QR: `v4l2:/dev/videoN`, `replay:DIR`
+    /// or `none`; by default `/dev/video0` when it exists.
+    pub camera: Option<String>,
+}
+
+impl Options {
+    /// The camera to use: the one asked for, else `/dev/video0` if there is one.
+    pub fn camera_spec(&self) -> String {
+        match &self.camera {
+            Some(spec) => spec.clone(),
+            None if std::path::Path::new("/dev/video0").exists() => "v4l2:/dev/video0".to_owned(),
+            None => "none".to_owned(),
+        }
+    }
 }
 
 /// Default idle time before the countdown (2 minutes).
@@ -58,8 +73,8 @@ fn parse_idle(v: &str) -> anyhow::Result<u32> {
     Ok(n)
 }
 
-const USAGE: &str = "usage: motcua-kiosk [--backend URL --backend-token TOKEN] [--data DIR] [--kiosk-id ID] [--idle-seconds N] [--speech-program PATH]\n\
-    environment: MOTCUA_BACKEND_URL, MOTCUA_BACKEND_TOKEN (better than the flag: not shown by ps), MOTCUA_DATA_DIR, MOTCUA_KIOSK_ID, MOTCUA_IDLE_SECONDS, MOTCUA_SPEECH_PROGRAM";
+const USAGE: &str = "usage: motcua-kiosk [--backend URL --backend-token TOKEN] [--data DIR] [--kiosk-id ID] [--idle-seconds N] [--speech-program PATH] [--camera v4l2:DEVICE|replay:DIR|none]\n\
+    environment: MOTCUA_BACKEND_URL, MOTCUA_BACKEND_TOKEN (better than the flag: not shown by ps), MOTCUA_DATA_DIR, MOTCUA_KIOSK_ID, MOTCUA_IDLE_SECONDS, MOTCUA_SPEECH_PROGRAM, MOTCUA_CAMERA";
 
 impl Options {
     /// Reads `--backend URL`, `--backend-token TOKEN`, `--data DIR`,
@@ -77,6 +92,7 @@ impl Options {
                 .map(|v| parse_idle(&v))
                 .transpose()?,
             speech_program: env("MOTCUA_SPEECH_PROGRAM"),
+            camera: env("MOTCUA_CAMERA"),
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -99,6 +115,7 @@ impl Options {
                 "--kiosk-id" => o.kiosk_id = Some(value()?),
                 "--idle-seconds" => o.idle_seconds = Some(parse_idle(&value()?)?),
                 "--speech-program" => o.speech_program = Some(value()?),
+                "--camera" => o.camera = Some(value()?),
                 "-h" | "--help" => {
                     println!("{USAGE}");
                     std::process::exit(0);
@@ -128,11 +145,15 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::kiosk_info,
         commands::list_procedures,
         commands::get_procedure,
+        commands::search_procedures,
+        commands::compose,
         commands::call_helper,
         commands::speak,
         commands::stop_speaking,
         commands::read_card,
         commands::end_session,
+        commands::watch_camera,
+        commands::stop_camera,
         commands::find_account,
         commands::send_code,
         commands::verify_code,
@@ -168,6 +189,8 @@ pub fn run(options: Options) -> anyhow::Result<()> {
     // One kiosk process per data folder: a second one exits at once.
     let _instance = single_instance::acquire(&data_dir)?;
 
+    let camera =
+        camera::CameraService::new(&options.camera_spec()).context("the --camera option")?;
     let kiosk = tauri::async_runtime::block_on(Kiosk::start(&options, &data_dir))?;
     let specta = specta_builder::<tauri::Wry>();
 
@@ -180,6 +203,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
             "vi",
         ))
         .manage(session::Session::default())
+        .manage(camera)
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 lockdown::fill_screen(&window);

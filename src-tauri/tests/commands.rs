@@ -25,6 +25,7 @@ fn harness(options: Options) -> Harness {
         .manage(kiosk)
         .manage(motcua_kiosk::speech::Speech::default())
         .manage(motcua_kiosk::session::Session::default())
+        .manage(motcua_kiosk::camera::CameraService::none())
         .build(mock_context(noop_assets()))
         .unwrap_or_else(|e| panic!("mock app: {e}"));
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -409,4 +410,88 @@ fn the_embedded_backend_gives_the_kiosk_a_fresh_token_at_each_start() {
     });
     assert_eq!(kiosks.len(), 1);
     assert_eq!(kiosks[0].name, "kiosk-1");
+}
+
+/// Types `keys` through the `compose` command, the way the keyboard does.
+fn type_keys(h: &Harness, keys: &[Value]) -> String {
+    let mut text = String::new();
+    for key in keys {
+        let r = invoke(h, "compose", json!({"text": text, "key": key}))
+            .unwrap_or_else(|e| panic!("compose {key}: {e}"));
+        text = r["text"].as_str().unwrap_or_default().to_owned();
+    }
+    text
+}
+
+#[test]
+fn the_keyboard_composes_in_rust_and_refuses_what_is_not_a_key() {
+    let h = harness(Options::default());
+    let ch = |c: &str| json!({"kind": "char", "value": c});
+    let typed = type_keys(
+        &h,
+        &[
+            ch("T"),
+            ch("r"),
+            ch("â"),
+            ch("n"),
+            json!({"kind": "tone", "value": "huyen"}),
+            json!({"kind": "space"}),
+            ch("H"),
+            ch("o"),
+            ch("a"),
+            json!({"kind": "tone", "value": "huyen"}),
+        ],
+    );
+    assert_eq!(typed, "Trần Hòa");
+    let more = invoke(&h, "compose", json!({"text": typed, "key": ch("n")}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        more["text"], "Trần Hoàn",
+        "the tone moves with the syllable"
+    );
+    let telex = ["d", "d", "o", "o", "j"]
+        .iter()
+        .map(|k| json!({"kind": "telex", "value": k}))
+        .collect::<Vec<_>>();
+    assert_eq!(type_keys(&h, &telex), "độ");
+    let back = invoke(
+        &h,
+        "compose",
+        json!({"text": "độ", "key": {"kind": "backspace"}}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back["text"], "đ");
+    let no_vowel = invoke(
+        &h,
+        "compose",
+        json!({"text": "đ", "key": {"kind": "tone", "value": "sac"}}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(no_vowel["changed"], false);
+    assert_eq!(no_vowel["text"], "đ");
+
+    for (text, key) in [
+        ("", ch("ab")),
+        ("", ch("")),
+        ("bell\u{7}", ch("a")),
+        ("", json!({"kind": "tone", "value": "loud"})),
+    ] {
+        let err = invoke(&h, "compose", json!({"text": text, "key": key}));
+        assert!(err.is_err(), "{text:?} {key} accepted: {err:?}");
+    }
+}
+
+#[test]
+fn procedures_are_found_by_name_without_marks() {
+    let h = harness(Options::default());
+    let found = invoke(&h, "search_procedures", json!({"query": "ket hon"}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = found
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, ["Đăng ký kết hôn"]);
+    let none =
+        invoke(&h, "search_procedures", json!({"query": "  "})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(none, json!([]));
 }

@@ -58,7 +58,8 @@ const VIEWPORTS = [
 /** Every screen of the UI, by mock deep link, and what shows that it is ready. */
 const SCREENS = [
   { name: 'welcome', query: '', ready: '[data-testid="start"]', main: ['start'] },
-  { name: 'list', query: '&screen=list', ready: '[data-testid^="procedure-card-"]', main: ['back'] },
+  { name: 'list', query: '&screen=list', ready: '[data-testid^="procedure-card-"]', main: ['back', 'open-search'] },
+  { name: 'search', query: '&screen=search', ready: '[data-testid="kb-a"]', main: ['back', 'kb-a', 'kb-z', 'kb-tone-nang', 'kb-space', 'kb-clear'] },
   { name: 'list-error', query: '&screen=list&fail=list', ready: '[data-testid="retry"]', main: ['back'] },
   { name: 'detail-1.001193', query: '&screen=detail&code=1.001193', ready: '[data-testid="fee-text"]', main: ['back', 'primary'] },
   { name: 'detail-2.000815', query: '&screen=detail&code=2.000815', ready: '[data-testid="fee-text"]', main: ['back', 'primary'] },

@@ -270,6 +270,31 @@ pub fn find<'a>(c: &'a Catalog, code: &str) -> Option<&'a Procedure> {
     c.procedures.iter().find(|p| p.code == code)
 }
 
+/// The procedures whose name (or code) matches what the citizen typed, in
+/// catalog order. Marks and case are ignored ("khai sinh" finds "Đăng ký
+/// khai sinh"), and each word typed must begin a word of the name, in any
+/// order, so a half-typed last word already narrows the list. Nothing typed
+/// finds nothing.
+pub fn search<'a>(c: &'a Catalog, query: &str) -> Vec<&'a Procedure> {
+    let wanted = crate::names::plain(query);
+    let words: Vec<&str> = wanted.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    c.procedures
+        .iter()
+        .filter(|p| {
+            if p.code == query.trim() {
+                return true;
+            }
+            let name = crate::names::plain(&p.name);
+            words
+                .iter()
+                .all(|w| name.split(' ').any(|n| n.starts_with(w)))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,5 +434,31 @@ mod tests {
         ] {
             assert_eq!(is_procedure_code(s), ok, "{s}");
         }
+    }
+
+    #[test]
+    fn search_ignores_marks_case_and_word_order() {
+        let c = sample_ok();
+        let codes = |q: &str| {
+            search(&c, q)
+                .iter()
+                .map(|p| p.code.clone())
+                .collect::<Vec<_>>()
+        };
+        let birth = codes("khai sinh");
+        assert!(!birth.is_empty(), "khai sinh finds the birth registration");
+        for code in &birth {
+            let name = find(&c, code)
+                .map(|p| crate::names::plain(&p.name))
+                .unwrap_or_default();
+            assert!(name.contains("khai sinh"), "{code}: {name}");
+        }
+        assert_eq!(codes("KHAI SINH"), birth);
+        assert_eq!(codes("Khai Sính"), birth, "a wrong tone still finds it");
+        assert_eq!(codes("sinh kha"), birth, "any order, a word half typed");
+        assert_eq!(codes("2.000635"), vec!["2.000635".to_owned()]);
+        assert!(codes("   ").is_empty());
+        assert!(codes("xyzzy").is_empty());
+        assert!(codes("sinhx").is_empty());
     }
 }

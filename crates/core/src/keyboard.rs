@@ -321,6 +321,22 @@ impl Syllable {
     }
 }
 
+/// One press on the on-screen keyboard, or one key of a physical keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// A letter, digit or punctuation key (a key for â ă ê ô ơ ư đ types that
+    /// letter).
+    Char(char),
+    /// A vowel mark on the last syllable.
+    Mark(Mark),
+    /// A tone on the last syllable.
+    Tone(Tone),
+    Space,
+    Backspace,
+    /// A key of a physical keyboard, read as Telex.
+    Telex(char),
+}
+
 /// The text being typed on the on-screen keyboard. Every operation keeps it
 /// in NFC.
 #[derive(Debug, Clone)]
@@ -346,6 +362,36 @@ impl Composer {
         Self {
             text: String::new(),
             style,
+        }
+    }
+
+    /// A composer holding `text` (in either tone style; it is kept in this
+    /// composer's), as if it had been typed. `None` when `text` holds what
+    /// cannot be typed: a control character, or more than [`MAX_CHARS`].
+    pub fn from_text(text: &str) -> Option<Self> {
+        let mut composer = Self::new();
+        for c in text.nfc() {
+            if !composer.letter(c) {
+                return None;
+            }
+        }
+        Some(composer)
+    }
+
+    /// Applies one key; false when it changed nothing (a tone with no vowel
+    /// to carry it, a full text, a refused character).
+    pub fn press(&mut self, key: Key) -> bool {
+        match key {
+            Key::Char(c) => self.letter(c),
+            Key::Mark(m) => self.mark(m),
+            Key::Tone(t) => self.tone(t),
+            Key::Space => {
+                let before = self.text.len();
+                self.space();
+                self.text.len() != before
+            }
+            Key::Backspace => self.backspace(),
+            Key::Telex(c) => self.telex(c),
         }
     }
 
@@ -924,5 +970,60 @@ mod tests {
             let new = placed(word, Tone::Hoi, ToneStyle::New);
             assert!(crate::names::same_name(&old, &new), "{old} / {new}");
         }
+    }
+
+    #[test]
+    fn from_text_then_keys_continues_where_the_text_left_off() {
+        // Typed elsewhere in the new style, continued here in the old one.
+        let mut c = Composer::from_text("Nguyễn Thị Hoà").unwrap_or_default();
+        check(
+            &c.text(),
+            "Nguyễn Thị Hòa",
+            "from_text keeps the card's style",
+        );
+        assert!(c.press(super::Key::Char('n')));
+        check(&c.text(), "Nguyễn Thị Hoàn", "the tone moves to its place");
+        assert!(c.press(super::Key::Backspace));
+        assert!(c.press(super::Key::Space));
+        assert!(c.press(super::Key::Char('đ')));
+        assert!(c.press(super::Key::Char('ô')));
+        assert!(!c.press(super::Key::Tone(Tone::None)), "no tone to remove");
+        assert!(c.press(super::Key::Tone(Tone::Nang)));
+        check(&c.text(), "Nguyễn Thị Hòa độ", "letter keys for ô and đ");
+        assert!(c.press(super::Key::Telex('i')));
+        check(
+            &c.text(),
+            "Nguyễn Thị Hòa đội",
+            "Telex continues the syllable",
+        );
+        assert!(c.press(super::Key::Mark(Mark::Horn)));
+        check(&c.text(), "Nguyễn Thị Hòa đợi", "horn on the o of ôi");
+    }
+
+    #[test]
+    fn from_text_refuses_what_cannot_be_typed() {
+        assert!(Composer::from_text("Hà\u{0007}Nội").is_none());
+        assert!(Composer::from_text("line\nbreak").is_none());
+        assert!(Composer::from_text(&"a".repeat(MAX_CHARS + 1)).is_none());
+        assert!(Composer::from_text(&"a".repeat(MAX_CHARS)).is_some());
+        // NFD in, NFC out.
+        let nfd: String = "Trần".nfd().collect();
+        assert_eq!(
+            Composer::from_text(&nfd).map(|c| c.text()),
+            Some("Trần".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_full_text_takes_no_more_keys() {
+        let mut c = Composer::from_text(&"a".repeat(MAX_CHARS)).unwrap_or_default();
+        assert!(!c.press(super::Key::Char('b')));
+        assert!(!c.press(super::Key::Space));
+        assert!(
+            c.press(super::Key::Tone(Tone::Sac)),
+            "a tone adds no character"
+        );
+        assert!(c.press(super::Key::Backspace));
+        assert_eq!(c.text().chars().count(), MAX_CHARS - 1);
     }
 }

@@ -7,6 +7,7 @@
 //! "Nguyễn" and "Nguyên": a tone mark or a vowel mark changes the word.
 
 use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 /// Combining grave: thanh huyền.
 pub(crate) const GRAVE: char = '\u{0300}';
@@ -117,6 +118,25 @@ pub fn fold(name: &str) -> String {
             // whichever letters carry them.
             tones.sort_unstable();
             key.extend(tones);
+        }
+    }
+    key
+}
+
+/// A search key: lower case, whitespace collapsed, every tone and vowel mark
+/// dropped and đ read as d, so "Khai sinh", "KHAI SINH" and "khai sinh"
+/// typed without marks all meet. For finding, never for telling names apart.
+pub fn plain(text: &str) -> String {
+    let mut key = String::with_capacity(text.len());
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            key.push(' ');
+        }
+        for c in word.nfd().filter(|&c| !is_combining_mark(c)) {
+            match c {
+                'đ' | 'Đ' => key.push('d'),
+                c => key.extend(c.to_lowercase()),
+            }
         }
     }
     key
@@ -239,5 +259,14 @@ mod tests {
         ] {
             assert!(!is_vietnamese_letter(c), "{c:?} should not be a letter");
         }
+    }
+
+    #[test]
+    fn plain_drops_every_mark_for_searching() {
+        assert_eq!(plain("  Đăng ký   KHAI SINH "), "dang ky khai sinh");
+        assert_eq!(plain("Chứng thực bản sao"), plain("chung thuc ban sao"));
+        let nfd: String = "Hộ tịch".nfd().collect();
+        assert_eq!(plain(&nfd), "ho tich");
+        assert_eq!(plain(""), "");
     }
 }

@@ -96,6 +96,36 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
         .await?;
 
     eprintln!("[{label}] list shown");
+    // Finding it by name instead: letters on the on-screen keyboard, the
+    // tone after the word, composed in Rust ("kêt" + sắc → "kết").
+    app.click("[data-testid=open-search]").await?;
+    app.wait_for("[data-testid=screen-search]").await?;
+    app.screen_changed();
+    for key in ["kb-k", "kb-ê", "kb-t", "kb-tone-sac"] {
+        app.click(&format!("[data-testid=\"{key}\"]")).await?;
+    }
+    let marriage = "[data-testid=\"procedure-card-1.000894\"]";
+    app.wait_for(marriage).await?;
+    let typed = app
+        .wait_for("[data-testid=search-text]")
+        .await?
+        .text()
+        .await?;
+    ensure!(typed == "kết", "the search field shows {typed:?}");
+    let results = app
+        .wait_for("[data-testid=search-results]")
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        results.contains("Đăng ký kết hôn") && !results.contains("khai sinh"),
+        "search results: {results:?}"
+    );
+    app.screenshot(&shots.join(format!("{label}-2b-search.png")))
+        .await?;
+    app.click("[data-testid=back]").await?;
+    app.wait_for(card).await?;
+    app.screen_changed();
     // What to bring, the fee and the time.
     app.click(card).await?;
     let fee = app.wait_for("[data-testid=fee-text]").await?.text().await?;

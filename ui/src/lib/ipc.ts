@@ -31,6 +31,7 @@ const MESSAGES: Record<UiError['code'], StringKey> = {
   resend_too_soon: 'error.resendTooSoon',
   sms_unavailable: 'error.smsUnavailable',
   account_has_other_phone: 'error.accountHasOtherPhone',
+  camera_unavailable: 'identify.cameraOff',
   timeout: 'error.timeout',
   internal: 'error.generic',
 };

@@ -6,6 +6,7 @@ import { COLOR_MODES, TEXT_SIZES, type ColorModeName, type TextSize } from './th
 export type Route =
   | { screen: 'welcome' }
   | { screen: 'list' }
+  | { screen: 'search' }
   | { screen: 'detail'; code: string }
   | { screen: 'identify'; code: string }
   | { screen: 'confirm'; code: string; card: CardView }
@@ -54,6 +55,7 @@ export function parseDeepLink(search: string): DeepLink {
   const screen = q.get('screen');
   const code = q.get('code');
   if (screen === 'list') base.route = { screen: 'list' };
+  else if (screen === 'search') base.route = { screen: 'search' };
   else if (screen === 'detail' && code && CODE.test(code)) base.route = { screen: 'detail', code };
   else if (screen === 'identify' && code && CODE.test(code)) base.route = { screen: 'identify', code };
   else if (screen === 'handover' && code && CODE.test(code)) base.route = { screen: 'handover', code, reason: 'handover' };

@@ -60,6 +60,9 @@ export const strings = {
   'detail.legalBasis': 'Căn cứ: {basis}',
 
   'identify.heading': 'Ông/Bà đưa mặt trước thẻ căn cước vào máy đọc mã QR',
+  'identify.headingCamera': 'Ông/Bà đưa mặt trước thẻ căn cước vào khung',
+  'identify.step2Camera': 'Để mặt có mã QR hướng vào máy ảnh, thẻ nằm gọn trong khung sáng.',
+  'identify.cameraOff': 'Máy ảnh chưa sẵn sàng. Ông/Bà đưa thẻ vào máy đọc mã QR.',
   'identify.step1': 'Lấy thẻ căn cước (hoặc căn cước công dân) ra.',
   'identify.step2': 'Để mặt có mã QR hướng vào máy đọc, cách khoảng một gang tay.',
   'identify.step3': 'Giữ yên thẻ. Máy sẽ tự đọc, Ông/Bà không cần bấm gì.',
@@ -96,6 +99,33 @@ export const strings = {
   'handover.vouch': 'Cán bộ đang đến để xác nhận tài khoản giúp Ông/Bà, không cần điện thoại.',
   'handover.bring': 'Ông/Bà chuẩn bị sẵn các giấy tờ cần mang và chờ tại đây.',
 
+  'search.open': 'Tìm theo tên',
+  'search.heading': 'Ông/Bà gõ tên thủ tục cần làm',
+  'search.placeholder': 'Chạm vào các chữ bên dưới',
+  'search.hint': 'Chỉ cần gõ vài chữ đầu, có dấu hay không dấu đều được.',
+  'search.none': 'Chưa thấy thủ tục nào có tên như vậy. Ông/Bà xóa bớt chữ, hoặc bấm “Gọi cán bộ hỗ trợ”.',
+  'search.results': 'Các thủ tục tìm thấy',
+
+  'kb.label': 'Bàn phím chữ',
+  'kb.tones': 'Dấu thanh: chạm sau khi gõ chữ',
+  'kb.tone.sac': 'Sắc',
+  'kb.tone.huyen': 'Huyền',
+  'kb.tone.hoi': 'Hỏi',
+  'kb.tone.nga': 'Ngã',
+  'kb.tone.nang': 'Nặng',
+  'kb.space': 'Dấu cách',
+  'kb.back': 'Xóa',
+  'kb.clear': 'Xóa hết',
+
+  'staff.userHeading': 'Cán bộ nhập tên đăng nhập',
+  'staff.pinHeading': 'Cán bộ nhập mã PIN',
+  'staff.note': 'Phần này do cán bộ hỗ trợ làm, để xác nhận tài khoản cho Ông/Bà.',
+  'staff.confirm': 'Xác nhận',
+  'staff.checking': 'Đang kiểm tra…',
+  'staff.pinTyped': 'Đã nhập {n} trên 6 số',
+  'handover.vouchButton': 'Cán bộ xác nhận tài khoản',
+  'handover.vouched': 'Tài khoản của Ông/Bà đã được cán bộ xác nhận.',
+
   'pad.label': 'Bàn phím số',
   'pad.clear': 'Xóa hết',
   'pad.back': 'Xóa',
@@ -130,6 +160,9 @@ export const strings = {
   'error.resendTooSoon': 'Ông/Bà chờ thêm một chút rồi bấm “Gửi lại mã”.',
   'error.noCard': 'Máy chưa đọc thẻ căn cước của Ông/Bà. Ông/Bà quay lại bước đọc thẻ.',
   'error.cardInvalid': 'Thông tin trong mã QR của thẻ không hợp lệ. Ông/Bà vui lòng bấm “Gọi cán bộ hỗ trợ”.',
+  'error.staffDenied': 'Tên đăng nhập hoặc mã PIN chưa đúng. Cán bộ nhập lại.',
+  'error.staffLocked': 'Tài khoản cán bộ đang tạm khóa vì nhập sai nhiều lần. Cán bộ thử lại sau 15 phút.',
+  'error.staffRequired': 'Cần cán bộ nhập lại mã PIN để xác nhận.',
   'error.askStaff': 'Ông/Bà vui lòng bấm “Gọi cán bộ hỗ trợ” hoặc đến quầy tiếp nhận.',
 } as const;
 

@@ -2,7 +2,7 @@
 // Loaded with a dynamic import so none of this is in the main bundle.
 
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { CommandError, HelpCall, KioskInfo } from '../lib/bindings';
+import type { CommandError, Composed, HelpCall, KeyPress, KioskInfo } from '../lib/bindings';
 import { MOCK_CARD, MOCK_PROCEDURES, mockCatalog } from './catalog';
 
 export type MockOptions = { helpFails?: boolean; listFails?: boolean; delayMs?: number };
@@ -37,8 +37,12 @@ export function installMock(opts: MockOptions = {}): void {
       case 'verify_code':
         if (args['code'] !== '123456') throw { code: 'otp_wrong', detail: 'mock: the code is 123456', attemptsLeft: 4, retryAfterSeconds: null } satisfies CommandError;
         return { created: true };
+      case 'watch_camera':
+        // The preview has no camera: the identify screen shows the QR reader's picture.
+        return false;
       case 'speak':
       case 'stop_speaking':
+      case 'stop_camera':
       case 'end_session':
         return null;
       case 'list_procedures':
@@ -46,6 +50,28 @@ export function installMock(opts: MockOptions = {}): void {
           throw { code: 'backend_unreachable', detail: 'mock: list fails', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
         }
         return mockCatalog();
+      case 'search_procedures': {
+        // The real search (Rust) ignores every mark; the preview only ignores case and tones.
+        const plain = (x: string) => x.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+        const words = plain(String(args['query'] ?? '')).split(/\s+/).filter(Boolean);
+        if (words.length === 0) return [];
+        return mockCatalog()
+          .fields.flatMap((f) => f.procedures)
+          .filter((p) => words.every((w) => plain(p.name).split(' ').some((n) => n.startsWith(w))));
+      }
+      case 'compose': {
+        // A stand-in for the Rust composer: good enough to preview the screen, not its rules.
+        const text = String(args['text'] ?? '');
+        const key = args['key'] as KeyPress;
+        const marks: Record<string, string> = { none: '', sac: '\u0301', huyen: '\u0300', hoi: '\u0309', nga: '\u0303', nang: '\u0323' };
+        let next = text;
+        if (key.kind === 'char' || key.kind === 'telex') next = text + key.value;
+        else if (key.kind === 'space') next = text + ' ';
+        else if (key.kind === 'backspace') next = [...text].slice(0, -1).join('');
+        else if (key.kind === 'tone') next = text + marks[key.value];
+        next = next.normalize('NFC');
+        return { text: next, changed: next !== text } satisfies Composed;
+      }
       case 'get_procedure': {
         const p = MOCK_PROCEDURES.find((x) => x.code === args['code']);
         if (!p) throw { code: 'not_found', detail: 'mock: no such procedure', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;

@@ -1,0 +1,119 @@
+//! The kiosk camera, while the identify screen is open: a `motcua-camera`
+//! worker whose previews and QR texts go to the screen through a Tauri
+//! channel. The QR text is read by the same command as a USB reader's
+//! (`read_card`), so both paths meet in one place.
+
+use std::sync::Mutex;
+
+use motcua_camera::{Camera, CameraEvent};
+
+/// The configured camera (`--camera`), and the worker while one runs.
+pub struct CameraService {
+    /// `replay:DIR`, `v4l2:DEVICE` or `none`.
+    spec: String,
+    running: Mutex<Option<Camera>>,
+}
+
+/// What the identify screen hears from the camera.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum CameraView {
+    /// What the camera sees now: a small gray JPEG.
+    Frame {
+        #[serde(rename = "jpegBase64")]
+        jpeg_base64: String,
+        width: u32,
+        height: u32,
+    },
+    /// A QR code's text, to read as a card (it may not be one).
+    Qr { text: String },
+    /// The camera stopped giving pictures; it is being retried.
+    Trouble,
+    /// Pictures come again.
+    Recovered,
+}
+
+impl From<CameraEvent> for CameraView {
+    fn from(e: CameraEvent) -> Self {
+        use base64::Engine as _;
+        match e {
+            CameraEvent::Preview(p) => Self::Frame {
+                jpeg_base64: base64::engine::general_purpose::STANDARD.encode(&p.jpeg),
+                width: p.width,
+                height: p.height,
+            },
+            CameraEvent::Qr(text) => Self::Qr { text },
+            CameraEvent::SourceFailed(e) => {
+                // The error names the device and the failure, never a picture or a QR.
+                tracing::warn!(error = %e, "camera failed; retrying");
+                Self::Trouble
+            }
+            CameraEvent::SourceRecovered => {
+                tracing::info!("camera recovered");
+                Self::Recovered
+            }
+        }
+    }
+}
+
+impl CameraService {
+    /// Checks `spec` now, so a wrong `--camera` stops the kiosk at start
+    /// rather than on the first citizen's identify screen.
+    pub fn new(spec: &str) -> Result<Self, motcua_camera::CameraError> {
+        motcua_camera::parse_source_spec(spec)?;
+        Ok(Self {
+            spec: spec.to_owned(),
+            running: Mutex::new(None),
+        })
+    }
+
+    /// No camera.
+    pub fn none() -> Self {
+        Self {
+            spec: "none".to_owned(),
+            running: Mutex::new(None),
+        }
+    }
+
+    /// Whether a camera is configured.
+    pub fn configured(&self) -> bool {
+        self.spec.trim() != "none"
+    }
+
+    /// Starts the camera (stopping one already running), sending what it
+    /// sees to `send`. `Ok(false)` when no camera is configured.
+    pub fn watch(
+        &self,
+        mut send: impl FnMut(CameraView) + Send + 'static,
+    ) -> Result<bool, motcua_camera::CameraError> {
+        self.stop();
+        let Some(source) = motcua_camera::parse_source_spec(&self.spec)? else {
+            return Ok(false);
+        };
+        tracing::info!(source = %source.describe(), "camera on");
+        let camera = Camera::start(source, move |event| send(CameraView::from(event)))?;
+        if let Ok(mut running) = self.running.lock() {
+            *running = Some(camera);
+        }
+        Ok(true)
+    }
+
+    /// Stops the camera, if it runs, and waits for its threads.
+    pub fn stop(&self) {
+        let camera = self.running.lock().ok().and_then(|mut r| r.take());
+        if let Some(camera) = camera {
+            camera.stop();
+            tracing::info!("camera off");
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.running.lock().map(|r| r.is_some()).unwrap_or(false)
+    }
+}
+
+impl Drop for CameraService {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
