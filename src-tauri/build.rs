@@ -17,6 +17,8 @@ fn main() {
         "find_account",
         "send_code",
         "verify_code",
+        "unlock_staff",
+        "vouch_account",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

@@ -10,9 +10,9 @@ use crate::Kiosk;
 use crate::camera::{CameraService, CameraView};
 use crate::ipc::{
     AccountReady, AccountStatus, CardView, CatalogView, CodeSent, CommandError, Composed,
-    ErrorCode, HelpCall, KeyPress, KioskInfo, ProcedureSummary, ProcedureView,
+    ErrorCode, HelpCall, KeyPress, KioskInfo, ProcedureSummary, ProcedureView, StaffView,
 };
-use crate::session::Session;
+use crate::session::{Session, StaffToken};
 use crate::speech::{Speech, SpeechError, SpeechSettings};
 
 /// Who this kiosk is and which backend it uses.
@@ -264,5 +264,61 @@ pub async fn verify_code(
     session.set_account(verified.account_id);
     Ok(AccountReady {
         created: verified.created,
+    })
+}
+
+/// Unlocks helper mode for this session with a helper's user name and PIN
+/// (checked by the backend, which also locks an account after repeated
+/// failures).
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_staff(
+    kiosk: State<'_, Kiosk>,
+    session: State<'_, Session>,
+    user: String,
+    pin: String,
+) -> Result<StaffView, CommandError> {
+    let unlocked = kiosk.client.unlock_staff(user.trim(), &pin).await?;
+    tracing::info!("helper mode unlocked");
+    let view = StaffView {
+        display_name: unlocked.display_name.clone(),
+    };
+    session.set_staff(StaffToken {
+        token: unlocked.token,
+        display_name: unlocked.display_name,
+    });
+    Ok(view)
+}
+
+/// A helper in helper mode vouches for the citizen whose card was read (no
+/// phone): the account is found or created, and the backend records which
+/// helper vouched.
+#[tauri::command]
+#[specta::specta]
+pub async fn vouch_account(
+    kiosk: State<'_, Kiosk>,
+    session: State<'_, Session>,
+) -> Result<AccountReady, CommandError> {
+    let card = session_card(&session)?;
+    let staff = session.staff().ok_or_else(|| {
+        CommandError::new(ErrorCode::StaffRequired, "helper mode is not unlocked")
+    })?;
+    let vouched = kiosk
+        .client
+        .vouch_account(
+            &staff.token,
+            &motcua_protocol::NewVouch {
+                id_number: card.id_number.clone(),
+                full_name: card.full_name.clone(),
+                date_of_birth: motcua_core::cccd::format_iso(card.date_of_birth),
+                sex: card.sex.into(),
+                address: card.address.clone(),
+                reason: "Không có điện thoại di động".to_owned(),
+            },
+        )
+        .await?;
+    session.set_account(vouched.account_id);
+    Ok(AccountReady {
+        created: vouched.created,
     })
 }

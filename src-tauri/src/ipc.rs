@@ -214,6 +214,13 @@ pub struct CodeSent {
     pub resend_after_seconds: u32,
 }
 
+/// Helper mode is on.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffView {
+    pub display_name: String,
+}
+
 /// The account now exists and is this session's.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -296,6 +303,12 @@ pub enum ErrorCode {
     AccountHasOtherPhone,
     /// The camera cannot be opened; the USB QR reader still works.
     CameraUnavailable,
+    /// The helper's user name or PIN is wrong (never says which).
+    StaffDenied,
+    /// Too many wrong PINs: the helper's account is locked for a while.
+    StaffLocked,
+    /// Helper mode is needed (not unlocked, or expired): the PIN again.
+    StaffRequired,
 }
 
 impl From<ClientError> for CommandError {
@@ -324,9 +337,9 @@ impl From<ClientError> for CommandError {
                 ProblemCode::Internal | ProblemCode::KioskUnauthorized => ErrorCode::BackendError,
                 // No command here uses staff tokens yet; helper mode will
                 // give these codes their own messages.
-                ProblemCode::StaffLoginFailed
-                | ProblemCode::StaffLocked
-                | ProblemCode::StaffUnauthorized => ErrorCode::BackendError,
+                ProblemCode::StaffLoginFailed => ErrorCode::StaffDenied,
+                ProblemCode::StaffLocked => ErrorCode::StaffLocked,
+                ProblemCode::StaffUnauthorized => ErrorCode::StaffRequired,
             },
             ClientError::BadUrl(_)
             | ClientError::BadToken

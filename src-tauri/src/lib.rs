@@ -157,6 +157,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::find_account,
         commands::send_code,
         commands::verify_code,
+        commands::unlock_staff,
+        commands::vouch_account,
     ])
 }
 

@@ -14,6 +14,21 @@ struct Held {
     challenge: Option<String>,
     /// The citizen's public-service account, once found or created.
     account: Option<String>,
+    /// Helper mode: the staff token from a PIN unlock, for this session only.
+    staff: Option<StaffToken>,
+}
+
+/// A helper's token from a PIN unlock. Its `Debug` hides the secret.
+#[derive(Clone)]
+pub struct StaffToken {
+    pub token: String,
+    pub display_name: String,
+}
+
+impl std::fmt::Debug for StaffToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StaffToken(..)")
+    }
 }
 
 /// The current session. Never written to disk, never logged.
@@ -57,11 +72,32 @@ impl Session {
         self.held.lock().ok().and_then(|h| h.account.clone())
     }
 
+    /// A helper unlocked helper mode for this session.
+    pub fn set_staff(&self, staff: StaffToken) {
+        if let Ok(mut h) = self.held.lock() {
+            h.staff = Some(staff);
+        }
+    }
+
+    pub fn staff(&self) -> Option<StaffToken> {
+        self.held.lock().ok().and_then(|h| h.staff.clone())
+    }
+
+    /// Ends helper mode, keeping the citizen's data.
+    pub fn take_staff(&self) -> Option<StaffToken> {
+        self.held.lock().ok().and_then(|mut h| h.staff.take())
+    }
+
     /// Whether the session holds nothing of anyone.
     pub fn is_empty(&self) -> bool {
         self.held
             .lock()
-            .map(|h| h.card.is_none() && h.challenge.is_none() && h.account.is_none())
+            .map(|h| {
+                h.card.is_none()
+                    && h.challenge.is_none()
+                    && h.account.is_none()
+                    && h.staff.is_none()
+            })
             .unwrap_or(false)
     }
 
@@ -98,8 +134,14 @@ mod tests {
             s.card().map(|c| c.full_name).as_deref(),
             Some("NGUYỄN VĂN AN")
         );
+        s.set_staff(StaffToken {
+            token: "secret-token".into(),
+            display_name: "Lan".into(),
+        });
+        assert!(!format!("{:?}", s.staff()).contains("secret"));
         s.wipe();
         assert!(s.is_empty());
         assert!(s.card().is_none());
+        assert!(s.staff().is_none(), "helper mode ends with the session");
     }
 }

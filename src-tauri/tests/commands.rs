@@ -495,3 +495,99 @@ fn procedures_are_found_by_name_without_marks() {
         invoke(&h, "search_procedures", json!({"query": "  "})).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(none, json!([]));
 }
+
+/// Adds a helper to the embedded backend's database, as
+/// `motcua server staff add` would.
+fn add_helper(h: &Harness, user: &str, pin: &str) {
+    let db = h.dir.path().join("backend").join(motcua_server::DB_FILE);
+    tauri::async_runtime::block_on(async {
+        let store = motcua_server::Store::open(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        store
+            .add_staff(
+                &motcua_server::NewStaff {
+                    user: user.to_owned(),
+                    display_name: Some("Nguyễn Thị Lan".to_owned()),
+                    password: motcua_server::Secret::new("mật-khẩu-dài-đủ".to_owned()),
+                    pin: motcua_server::Secret::new(pin.to_owned()),
+                },
+                time::OffsetDateTime::now_utc(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("add staff: {e}"));
+    });
+}
+
+#[test]
+fn a_helper_vouches_with_a_pin_for_a_citizen_without_a_phone() {
+    let h = harness(Options::default());
+    add_helper(&h, "canbo.lan", "482916");
+    let payload = "001089012345||NGUYỄN VĂN AN|15031989|Nam|Số 5, Đông Sơn, Thanh Hóa|20042021";
+    invoke(&h, "read_card", json!({ "payload": payload })).unwrap_or_else(|e| panic!("{e}"));
+
+    // No helper mode yet.
+    let err = invoke(&h, "vouch_account", json!({}))
+        .err()
+        .unwrap_or_else(|| panic!("vouched without a helper"));
+    assert_eq!(err["code"], "staff_required", "{err}");
+    // A wrong PIN and an unknown user get the same answer.
+    for (user, pin) in [("canbo.lan", "000000"), ("ai.do", "482916")] {
+        let err = invoke(&h, "unlock_staff", json!({ "user": user, "pin": pin }))
+            .err()
+            .unwrap_or_else(|| panic!("{user}/{pin} unlocked"));
+        assert_eq!(err["code"], "staff_denied", "{err}");
+    }
+
+    let staff = invoke(
+        &h,
+        "unlock_staff",
+        json!({ "user": " canbo.lan ", "pin": "482916" }),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(staff["displayName"], "Nguyễn Thị Lan");
+    let ready = invoke(&h, "vouch_account", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ready["created"], true);
+    let status = invoke(&h, "find_account", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status["found"], true);
+    assert_eq!(
+        status["maskedPhone"],
+        Value::Null,
+        "a vouched account has no phone"
+    );
+
+    // The session's end ends helper mode too.
+    invoke(&h, "end_session", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    invoke(&h, "read_card", json!({ "payload": payload })).unwrap_or_else(|e| panic!("{e}"));
+    let err = invoke(&h, "vouch_account", json!({}))
+        .err()
+        .unwrap_or_else(|| panic!("helper mode outlived the session"));
+    assert_eq!(err["code"], "staff_required", "{err}");
+}
+
+#[test]
+fn five_wrong_pins_lock_the_helper_out() {
+    let h = harness(Options::default());
+    add_helper(&h, "canbo.lan", "482916");
+    for _ in 0..5 {
+        let err = invoke(
+            &h,
+            "unlock_staff",
+            json!({ "user": "canbo.lan", "pin": "111111" }),
+        )
+        .err()
+        .unwrap_or_else(|| panic!("a wrong PIN unlocked"));
+        assert!(
+            err["code"] == "staff_denied" || err["code"] == "staff_locked",
+            "{err}"
+        );
+    }
+    let err = invoke(
+        &h,
+        "unlock_staff",
+        json!({ "user": "canbo.lan", "pin": "482916" }),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("unlocked while locked"));
+    assert_eq!(err["code"], "staff_locked", "{err}");
+}

@@ -67,6 +67,7 @@ const SCREENS = [
   { name: 'identify', query: '&screen=identify&code=2.000635', ready: 'h1', main: ['back'] },
   { name: 'confirm', query: '&screen=confirm&code=2.000635', ready: '[data-testid="card-data"]', main: ['back', 'primary', 'confirm-no'] },
   { name: 'phone', query: '&screen=phone&code=2.000635', ready: '[data-testid="pad-1"]', main: ['back', 'primary', 'no-phone'] },
+  { name: 'staff', query: '&screen=staff&code=2.000635', ready: '[data-testid="kb-a"]', main: ['back', 'primary', 'kb-a', 'kb-clear'] },
   { name: 'code', query: '&screen=code&code=2.000635', ready: '[data-testid="pad-1"]', main: ['back', 'primary'] },
   { name: 'handover', query: '&screen=handover&code=2.000635', ready: '[data-testid="handover-called"]', main: ['primary'] },
   { name: 'help-coming', query: '&screen=list&help=ok', ready: '[data-testid="help-dialog-ok"]', dialog: true },

@@ -107,4 +107,7 @@ pub struct NewVouch {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct VouchedAccount {
     pub account_id: String,
+    /// `false` when the citizen already had an account (the vouch is
+    /// recorded on it).
+    pub created: bool,
 }

@@ -362,7 +362,13 @@ pub(crate) async fn vouch(
         )
         .await?;
     tracing::info!(account = %account_id, vouch = %vouch_id, staff = %staff.staff_id, created, "account vouched for by a helper");
-    Ok((StatusCode::CREATED, Json(VouchedAccount { account_id })))
+    Ok((
+        StatusCode::CREATED,
+        Json(VouchedAccount {
+            account_id,
+            created,
+        }),
+    ))
 }
 
 #[cfg(test)]

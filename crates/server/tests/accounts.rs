@@ -531,6 +531,7 @@ async fn a_helper_vouches_for_a_citizen_without_a_phone() {
     let minh = helper(&t, "canbo.minh").await;
     let (status, v) = vouch(&t, &lan, &thuy_vouch("Bà không có điện thoại")).await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(v["created"], true, "{v}");
     let account = v["account_id"].clone();
     assert_eq!(
         lookup(&t, THUY_ID).await,
@@ -540,6 +541,10 @@ async fn a_helper_vouches_for_a_citizen_without_a_phone() {
     let (status, again) = vouch(&t, &minh, &thuy_vouch("Lần hai")).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(again["account_id"], account);
+    assert_eq!(
+        again["created"], false,
+        "the second vouch finds the account"
+    );
     assert_eq!(t.counts().await, (1, 0, 2));
     // The audit rows name the helpers whose tokens were used.
     let db = t.dir.path().join(motcua_server::DB_FILE);

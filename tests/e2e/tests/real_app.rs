@@ -26,7 +26,37 @@ fn sms_code(server_data: &std::path::Path) -> anyhow::Result<String> {
 /// A synthetic person's card (the example shape in DOMAIN.md).
 const CARD: &str = "001089012345||NGUYỄN VĂN AN|15031989|Nam|Số 5, Đông Sơn, Thanh Hóa|20042021";
 
-async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
+/// How the citizen shows the card: to the USB QR reader, or to the camera.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CardBy {
+    Reader,
+    Camera,
+}
+
+/// The helper who vouches for a citizen without a phone.
+const HELPER_USER: &str = "canbo.lan";
+const HELPER_PIN: &str = "482916";
+
+/// A foreign QR, something people do hold up: a web address.
+const FOREIGN_QR: &str = "https://dichvucong.gov.vn/p/home/dvc-trang-chu.html";
+
+/// A replay camera's frames: three seconds of a foreign QR held up, then
+/// the card's QR, in the poses of a hand (generated photos, 15 frames/s).
+fn camera_frames(dir: &std::path::Path) -> anyhow::Result<()> {
+    use motcua_camera::synth::Photo;
+    for i in 0..60u32 {
+        let (text, turn) = if i < 45 {
+            (FOREIGN_QR, -6.0 + f64::from(i % 5) * 3.0)
+        } else {
+            (CARD, -10.0 + f64::from(i % 7) * 4.0)
+        };
+        let jpeg = Photo::of_card(text, u64::from(i)).turned(turn).jpeg()?;
+        std::fs::write(dir.join(format!("frame-{i:03}.jpg")), jpeg)?;
+    }
+    Ok(())
+}
+
+async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyhow::Result<()> {
     let bin = kiosk_binary()?;
     let server_dir = tempfile::tempdir()?;
     let state = motcua_server::AppState::open(&motcua_server::Config {
@@ -41,10 +71,32 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
         .store
         .add_kiosk(&kiosk_id, time::OffsetDateTime::now_utc())
         .await?;
+    state
+        .store
+        .add_staff(
+            &motcua_server::NewStaff {
+                user: HELPER_USER.to_owned(),
+                display_name: Some("Nguyễn Thị Lan".to_owned()),
+                password: motcua_server::Secret::new("mật-khẩu-của-lan".to_owned()),
+                pin: motcua_server::Secret::new(HELPER_PIN.to_owned()),
+            },
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?;
     let server = motcua_server::serve_state(state, "127.0.0.1:0".parse()?).await?;
     let kiosk_dir = tempfile::tempdir()?;
     let voice = motcua_e2e::RecordingVoice::new()?;
+    let frames = tempfile::tempdir()?;
+    let camera = match card_by {
+        CardBy::Reader => "none".to_owned(),
+        CardBy::Camera => {
+            camera_frames(frames.path())?;
+            format!("replay:{}", frames.path().display())
+        }
+    };
     let args: Vec<String> = vec![
+        "--camera".into(),
+        camera,
         "--speech-program".into(),
         voice.program(),
         "--backend".into(),
@@ -174,11 +226,26 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
         .await?;
     app.click("[data-testid=help-dialog-ok]").await?;
 
-    // Identify: the QR reader types the card's payload; a foreign QR first.
+    // Identify: the QR reader types the card's payload, or the camera sees
+    // it; a foreign QR first either way.
     app.click("[data-testid=primary]").await?;
     app.wait_for("[data-testid=screen-identify]").await?;
-    app.reader_scan("https://dichvucong.gov.vn/p/home/dvc-trang-chu.html")
-        .await?;
+    if card_by == CardBy::Reader {
+        app.reader_scan(FOREIGN_QR).await?;
+    } else {
+        // The live picture shows while the citizen aims.
+        let shown = app
+            .wait_for("[data-testid=camera-preview] img")
+            .await?
+            .attr("src")
+            .await?
+            .unwrap_or_default();
+        ensure!(
+            shown.starts_with("data:image/jpeg;base64,/9j/"),
+            "the preview is {:?}",
+            shown.chars().take(40).collect::<String>()
+        );
+    }
     let refusal = app
         .wait_for("[data-testid=card-error]")
         .await?
@@ -190,7 +257,9 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     );
     app.screenshot(&shots.join(format!("{label}-5-identify-foreign.png")))
         .await?;
-    app.reader_scan(CARD).await?;
+    if card_by == CardBy::Reader {
+        app.reader_scan(CARD).await?;
+    }
     let card = app
         .wait_for("[data-testid=card-data]")
         .await?
@@ -230,47 +299,92 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
     ensure!(shown == "0912 345 678", "the phone shows as {shown:?}");
     app.screenshot(&shots.join(format!("{label}-7-phone.png")))
         .await?;
-    app.click("[data-testid=primary]").await?;
-
-    // The code from the SMS (the server's file sink), a wrong one first.
-    app.wait_for("[data-testid=screen-code]").await?;
-    app.screen_changed();
-    let code = sms_code(server_dir.path())?;
-    let wrong: String = code
-        .chars()
-        .map(|c| {
-            if c == '9' {
-                '0'
-            } else {
-                char::from(c as u8 + 1)
-            }
-        })
-        .collect();
-    for digit in wrong.chars() {
-        app.click(&format!("[data-testid=pad-{digit}]")).await?;
+    if card_by == CardBy::Reader {
+        // The code from the SMS (the server's file sink), a wrong one first.
+        app.click("[data-testid=primary]").await?;
+        app.wait_for("[data-testid=screen-code]").await?;
+        app.screen_changed();
+        let code = sms_code(server_dir.path())?;
+        let wrong: String = code
+            .chars()
+            .map(|c| {
+                if c == '9' {
+                    '0'
+                } else {
+                    char::from(c as u8 + 1)
+                }
+            })
+            .collect();
+        for digit in wrong.chars() {
+            app.click(&format!("[data-testid=pad-{digit}]")).await?;
+        }
+        app.click("[data-testid=primary]").await?;
+        let refusal = app
+            .wait_for("[data-testid=inline-error]")
+            .await?
+            .text()
+            .await?;
+        ensure!(
+            refusal.contains("Còn 4 lần thử"),
+            "wrong code says {refusal:?}"
+        );
+        for digit in code.chars() {
+            app.click(&format!("[data-testid=pad-{digit}]")).await?;
+        }
+        app.screenshot(&shots.join(format!("{label}-8-code.png")))
+            .await?;
+        app.click("[data-testid=primary]").await?;
+    } else {
+        // No phone: a helper vouches on the kiosk with their user name
+        // (letter keyboard) and PIN (numeric pad, hidden).
+        app.click("[data-testid=no-phone]").await?;
+        app.wait_for("[data-testid=screen-handover]").await?;
+        app.screen_changed();
+        app.click("[data-testid=staff-vouch]").await?;
+        app.wait_for("[data-testid=screen-staff]").await?;
+        app.screen_changed();
+        for key in HELPER_USER.chars() {
+            app.click(&format!("[data-testid=\"kb-{key}\"]")).await?;
+        }
+        let typed = app
+            .wait_for("[data-testid=staff-user]")
+            .await?
+            .text()
+            .await?;
+        ensure!(typed == HELPER_USER, "the user name shows as {typed:?}");
+        app.click("[data-testid=primary]").await?;
+        app.wait_for("[data-testid=staff-pin]").await?;
+        for digit in HELPER_PIN.chars() {
+            app.click(&format!("[data-testid=pad-{digit}]")).await?;
+        }
+        let pin_shown = app
+            .wait_for("[data-testid=staff-pin]")
+            .await?
+            .text()
+            .await?;
+        ensure!(
+            !pin_shown.contains(HELPER_PIN),
+            "the PIN is shown: {pin_shown:?}"
+        );
+        app.screenshot(&shots.join(format!("{label}-8-staff-pin.png")))
+            .await?;
+        app.click("[data-testid=primary]").await?;
     }
-    app.click("[data-testid=primary]").await?;
-    let refusal = app
-        .wait_for("[data-testid=inline-error]")
-        .await?
-        .text()
-        .await?;
-    ensure!(
-        refusal.contains("Còn 4 lần thử"),
-        "wrong code says {refusal:?}"
-    );
-    for digit in code.chars() {
-        app.click(&format!("[data-testid=pad-{digit}]")).await?;
-    }
-    app.screenshot(&shots.join(format!("{label}-8-code.png")))
-        .await?;
-    app.click("[data-testid=primary]").await?;
 
-    // The account exists on the server; a helper is called to take the dossier on.
+    // The account exists on the server; a helper is called to take the dossier on
+    // (the helper who vouched was called from the handover screen).
+    let expected_step = match card_by {
+        CardBy::Reader => "handover",
+        CardBy::Camera => "vouch",
+    };
     app.wait_for("[data-testid=handover-called]").await?;
     let account = client.lookup_account("001089012345").await?;
+    let phone = match card_by {
+        CardBy::Reader => Some("09xx xxx 678"),
+        CardBy::Camera => None,
+    };
     ensure!(
-        account.found && account.masked_phone.as_deref() == Some("09xx xxx 678"),
+        account.found && account.masked_phone.as_deref() == phone,
         "{account:?}"
     );
     let handover = client
@@ -278,7 +392,7 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
         .await?
         .items
         .into_iter()
-        .find(|r| r.kiosk_id == kiosk_id && r.step == "handover");
+        .find(|r| r.kiosk_id == kiosk_id && r.step == expected_step);
     ensure!(
         handover.is_some_and(|r| r.procedure_code.as_deref() == Some("2.000635")),
         "no handover request reached the server"
@@ -324,10 +438,10 @@ async fn journey(width: u32, height: u32, label: &str) -> anyhow::Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn landscape_1920x1080() -> anyhow::Result<()> {
-    journey(1920, 1080, "landscape-1920x1080").await
+    journey(1920, 1080, "landscape-1920x1080", CardBy::Reader).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn portrait_1080x1920() -> anyhow::Result<()> {
-    journey(1080, 1920, "portrait-1080x1920").await
+    journey(1080, 1920, "portrait-1080x1920", CardBy::Camera).await
 }

@@ -57,6 +57,18 @@ export const commands = {
 	sendCode: (phone: string) => typedError<CodeSent, CommandError_Serialize>(__TAURI_INVOKE("send_code", { phone })),
 	/**  Checks the code the citizen typed; on success the account is this session's. */
 	verifyCode: (code: string) => typedError<AccountReady, CommandError_Serialize>(__TAURI_INVOKE("verify_code", { code })),
+	/**
+	 *  Unlocks helper mode for this session with a helper's user name and PIN
+	 *  (checked by the backend, which also locks an account after repeated
+	 *  failures).
+	 */
+	unlockStaff: (user: string, pin: string) => typedError<StaffView, CommandError_Serialize>(__TAURI_INVOKE("unlock_staff", { user, pin })),
+	/**
+	 *  A helper in helper mode vouches for the citizen whose card was read (no
+	 *  phone): the account is found or created, and the backend records which
+	 *  helper vouched.
+	 */
+	vouchAccount: () => typedError<AccountReady, CommandError_Serialize>(__TAURI_INVOKE("vouch_account")),
 };
 
 /* Types */
@@ -215,7 +227,13 @@ export type ErrorCode =
 /**  The account already has another phone: a helper must change it. */
 "account_has_other_phone" | 
 /**  The camera cannot be opened; the USB QR reader still works. */
-"camera_unavailable";
+"camera_unavailable" | 
+/**  The helper's user name or PIN is wrong (never says which). */
+"staff_denied" | 
+/**  Too many wrong PINs: the helper's account is locked for a while. */
+"staff_locked" | 
+/**  Helper mode is needed (not unlocked, or expired): the PIN again. */
+"staff_required";
 
 export type FieldView = {
 	code: string,
@@ -297,6 +315,11 @@ export type SpeechSettings = {
 
 /**  How loud the voice speaks. */
 export type SpeechVolume = "soft" | "normal" | "loud";
+
+/**  Helper mode is on. */
+export type StaffView = {
+	displayName: string,
+};
 
 export type ToneKey = 
 /**  Thanh ngang: takes the tone off. */

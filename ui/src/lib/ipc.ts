@@ -32,6 +32,9 @@ const MESSAGES: Record<UiError['code'], StringKey> = {
   sms_unavailable: 'error.smsUnavailable',
   account_has_other_phone: 'error.accountHasOtherPhone',
   camera_unavailable: 'identify.cameraOff',
+  staff_denied: 'error.staffDenied',
+  staff_locked: 'error.staffLocked',
+  staff_required: 'error.staffRequired',
   timeout: 'error.timeout',
   internal: 'error.generic',
 };

@@ -7,7 +7,7 @@ const key = (k: string, mods: Partial<Record<'ctrlKey' | 'altKey' | 'metaKey', b
 
 describe('letter keyboard layout', () => {
   it('has every letter of the Vietnamese alphabet once, NFC, in alphabet order', () => {
-    const letters = LETTER_ROWS.flat();
+    const letters = LETTER_ROWS.flat().filter((k) => k !== '.');
     const alphabet = 'a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y'.split(' ');
     expect(letters.slice(0, alphabet.length)).toEqual(alphabet);
     expect(new Set(letters).size).toBe(letters.length);

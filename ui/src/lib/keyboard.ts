@@ -5,11 +5,14 @@ import { commands, type KeyPress, type ToneKey } from './bindings';
 import { safeCall, type UiError } from './ipc';
 import type { StringKey } from './strings';
 
-/** The Vietnamese alphabet in its own order, then the Latin letters found in foreign names. */
+/**
+ * The Vietnamese alphabet in its own order, then the Latin letters found in foreign names; the
+ * full stop fills the third row (user names, procedure codes, "Tp.").
+ */
 export const LETTER_ROWS: readonly (readonly string[])[] = [
   ['a', 'ă', 'â', 'b', 'c', 'd', 'đ', 'e', 'ê', 'g'],
   ['h', 'i', 'k', 'l', 'm', 'n', 'o', 'ô', 'ơ', 'p'],
-  ['q', 'r', 's', 't', 'u', 'ư', 'v', 'x', 'y'],
+  ['q', 'r', 's', 't', 'u', 'ư', 'v', 'x', 'y', '.'],
   ['f', 'j', 'w', 'z'],
 ];
 

@@ -13,7 +13,8 @@ export type Route =
   | { screen: 'account'; code: string }
   | { screen: 'phone'; code: string }
   | { screen: 'code'; code: string; phone: string; resendAfterSeconds: number }
-  | { screen: 'handover'; code: string; reason: 'handover' | 'vouch' };
+  | { screen: 'staff'; code: string }
+  | { screen: 'handover'; code: string; reason: 'handover' | 'vouch' | 'vouched' };
 
 export type ScreenName = Route['screen'];
 
@@ -60,6 +61,7 @@ export function parseDeepLink(search: string): DeepLink {
   else if (screen === 'identify' && code && CODE.test(code)) base.route = { screen: 'identify', code };
   else if (screen === 'handover' && code && CODE.test(code)) base.route = { screen: 'handover', code, reason: 'handover' };
   else if (screen === 'phone' && code && CODE.test(code)) base.route = { screen: 'phone', code };
+  else if (screen === 'staff' && code && CODE.test(code)) base.route = { screen: 'staff', code };
   else if (screen === 'code' && code && CODE.test(code))
     base.route = { screen: 'code', code, phone: '0912345678', resendAfterSeconds: 60 };
   // `screen=confirm` needs a card: main.ts fills one in from the mock data.

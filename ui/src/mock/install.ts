@@ -30,6 +30,11 @@ export function installMock(opts: MockOptions = {}): void {
         if (!payload.includes('|')) throw { code: 'card_foreign', detail: 'mock: not a card', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
         return MOCK_CARD;
       }
+      case 'unlock_staff':
+        if (args['pin'] !== '482916') throw { code: 'staff_denied', detail: 'mock: the PIN is 482916', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
+        return { displayName: 'Nguyễn Thị Lan' };
+      case 'vouch_account':
+        return { created: true };
       case 'find_account':
         return { found: false, maskedPhone: null };
       case 'send_code':
