@@ -158,3 +158,11 @@ impl ScannerProblem {
         }
     }
 }
+
+/// One line of an error's text, whatever the library's message looks like.
+pub(crate) fn one_line(e: impl std::fmt::Display) -> String {
+    e.to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

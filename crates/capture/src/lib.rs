@@ -2,6 +2,11 @@
 //! scanning step: every source gives one page at a time as an encoded
 //! image that [`motcua_scan::process`] accepts (PNG or JPEG).
 //!
+//! - [`SaneSource`]: a SANE scanner through the `scanimage` program (Debian
+//!   package `sane-utils`), run with a timeout and a size cap. SANE's
+//!   `test` device is a real driver and serves the tests
+//!   ([`SaneSource::test_device`]).
+//!
 //! This crate does the device and file I/O so that `motcua-scan` stays
 //! pure. It never depends on Tauri, the network or the server, and logs
 //! nothing: errors name programs, devices and folders, never a citizen's
@@ -9,10 +14,12 @@
 
 pub mod error;
 pub mod format;
+pub mod sane;
 
 use std::fmt;
 
 pub use error::{CaptureError, SANE_PACKAGE, ScannerProblem};
+pub use sane::{SaneConfig, SaneSource};
 
 /// One captured page: an encoded image, ready for
 /// [`motcua_scan::process`].
