@@ -6,18 +6,23 @@
 //!   package `sane-utils`), run with a timeout and a size cap. SANE's
 //!   `test` device is a real driver and serves the tests
 //!   ([`SaneSource::test_device`]).
+//! - [`CameraStillSource`]: the next frame of any
+//!   [`motcua_camera::FrameSource`], as a PNG: a document photographed by
+//!   the kiosk camera.
 //!
 //! This crate does the device and file I/O so that `motcua-scan` stays
 //! pure. It never depends on Tauri, the network or the server, and logs
 //! nothing: errors name programs, devices and folders, never a citizen's
 //! file or what a page shows.
 
+pub mod camera;
 pub mod error;
 pub mod format;
 pub mod sane;
 
 use std::fmt;
 
+pub use camera::CameraStillSource;
 pub use error::{CaptureError, SANE_PACKAGE, ScannerProblem};
 pub use sane::{SaneConfig, SaneSource};
 
