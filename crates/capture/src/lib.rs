@@ -9,6 +9,10 @@
 //! - [`CameraStillSource`]: the next frame of any
 //!   [`motcua_camera::FrameSource`], as a PNG: a document photographed by
 //!   the kiosk camera.
+//! - [`FolderSource`]: the images of a folder (a USB stick's mount point),
+//!   in name order, one per capture.
+//! - [`ReplayPages`]: a fixed list of images given in a loop, for tests and
+//!   demonstrations.
 //!
 //! This crate does the device and file I/O so that `motcua-scan` stays
 //! pure. It never depends on Tauri, the network or the server, and logs
@@ -17,6 +21,7 @@
 
 pub mod camera;
 pub mod error;
+pub mod folder;
 pub mod format;
 pub mod sane;
 
@@ -24,6 +29,7 @@ use std::fmt;
 
 pub use camera::CameraStillSource;
 pub use error::{CaptureError, SANE_PACKAGE, ScannerProblem};
+pub use folder::{FolderSource, ReplayPages};
 pub use sane::{SaneConfig, SaneSource};
 
 /// One captured page: an encoded image, ready for

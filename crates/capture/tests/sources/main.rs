@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod folder;
 mod sane;
 
 use std::path::PathBuf;
@@ -52,4 +53,28 @@ pub fn pids(file: &std::path::Path) -> Vec<u32> {
         .split_whitespace()
         .map(|p| p.parse().unwrap())
         .collect()
+}
+
+/// A small gray JPEG whose every pixel is `level`, declaring `dpi`.
+pub fn jpeg_of(level: u8, dpi: u16) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 90);
+    encoder.set_density(jpeg_encoder::PixelDensity::dpi(dpi));
+    encoder
+        .encode(&[level; 64 * 48], 64, 48, jpeg_encoder::ColorType::Luma)
+        .unwrap();
+    out
+}
+
+/// A small gray PNG whose every pixel is `level`.
+pub fn png_of(level: u8) -> Vec<u8> {
+    let frame = motcua_camera::Frame::from_luma(64, 48, vec![level; 64 * 48]).unwrap();
+    motcua_capture::camera::encode_png(&frame).unwrap()
+}
+
+/// The gray level of a captured image's first pixel.
+pub fn level(capture: &motcua_capture::Capture) -> u8 {
+    motcua_scan::decode::decode_gray(&capture.bytes)
+        .unwrap()
+        .data[0]
 }
