@@ -13,6 +13,8 @@
 //!   in name order, one per capture.
 //! - [`ReplayPages`]: a fixed list of images given in a loop, for tests and
 //!   demonstrations.
+//! - [`parse_page_source`] reads the kiosk's page-source option
+//!   (`sane:DEVICE`, `camera:SPEC`, `folder:DIR`, `replay:DIR`, `none`).
 //!
 //! This crate does the device and file I/O so that `motcua-scan` stays
 //! pure. It never depends on Tauri, the network or the server, and logs
@@ -24,6 +26,7 @@ pub mod error;
 pub mod folder;
 pub mod format;
 pub mod sane;
+pub mod spec;
 
 use std::fmt;
 
@@ -31,6 +34,7 @@ pub use camera::CameraStillSource;
 pub use error::{CaptureError, SANE_PACKAGE, ScannerProblem};
 pub use folder::{FolderSource, ReplayPages};
 pub use sane::{SaneConfig, SaneSource};
+pub use spec::parse_page_source;
 
 /// One captured page: an encoded image, ready for
 /// [`motcua_scan::process`].

@@ -5,6 +5,7 @@
 
 mod folder;
 mod sane;
+mod spec;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
