@@ -22,6 +22,8 @@ APT_PACKAGES=(
   espeak-ng
   # The kiosk compositor the systemd unit runs (checked by systemd-analyze verify)
   cage
+  # Scanners: scanimage, and SANE's test driver that motcua-capture's tests scan with
+  sane-utils libsane1
 )
 
 SUDO=""
