@@ -19,6 +19,12 @@ fn main() {
         "verify_code",
         "unlock_staff",
         "vouch_account",
+        "scan_page",
+        "keep_page",
+        "retake_page",
+        "remove_page",
+        "component_pages",
+        "mark_on_paper",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

@@ -9,16 +9,18 @@ use tauri::ipc::Channel;
 use crate::Kiosk;
 use crate::camera::{CameraService, CameraView};
 use crate::ipc::{
-    AccountReady, AccountStatus, CardView, CatalogView, CodeSent, CommandError, Composed,
-    ErrorCode, HelpCall, KeyPress, KioskInfo, ProcedureSummary, ProcedureView, StaffView,
+    AccountReady, AccountStatus, CardView, CatalogView, CodeSent, CommandError, ComponentPagesView,
+    Composed, DraftView, ErrorCode, HelpCall, KeyPress, KioskInfo, ProcedureSummary, ProcedureView,
+    StaffView,
 };
+use crate::scanning::Scanner;
 use crate::session::{Session, StaffToken};
 use crate::speech::{Speech, SpeechError, SpeechSettings};
 
 /// Who this kiosk is and which backend it uses.
 #[tauri::command]
 #[specta::specta]
-pub fn kiosk_info(kiosk: State<'_, Kiosk>) -> KioskInfo {
+pub fn kiosk_info(kiosk: State<'_, Kiosk>, scanner: State<'_, Scanner>) -> KioskInfo {
     KioskInfo {
         kiosk_id: kiosk.kiosk_id.clone(),
         backend_url: kiosk.client.base_url().to_owned(),
@@ -26,6 +28,7 @@ pub fn kiosk_info(kiosk: State<'_, Kiosk>) -> KioskInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         idle_seconds: kiosk.idle_seconds,
         countdown_seconds: crate::COUNTDOWN_SECONDS,
+        scanner: scanner.kind().map(|k| k.code().to_owned()),
     }
 }
 
@@ -321,4 +324,104 @@ pub async fn vouch_account(
     Ok(AccountReady {
         created: vouched.created,
     })
+}
+
+/// Captures one page for `component` from the page source and cleans it
+/// (page found, straightened, evened out, A4). It waits as the component's
+/// draft until [`keep_page`] or [`retake_page`].
+#[tauri::command]
+#[specta::specta]
+pub async fn scan_page(
+    scanner: State<'_, Scanner>,
+    session: State<'_, Session>,
+    component: String,
+) -> Result<DraftView, CommandError> {
+    session.with_scans(|s| s.check_room(&component))?;
+    let bytes = scanner.capture()?;
+    // Decoding and cleaning a photo takes a fraction of a second: off the
+    // async threads.
+    let page = tauri::async_runtime::spawn_blocking(move || motcua_scan::process(&bytes))
+        .await
+        .map_err(|e| CommandError::new(ErrorCode::ScanUnreadable, e.to_string()))??;
+    use base64::Engine as _;
+    let view = DraftView {
+        thumbnail_base64: base64::engine::general_purpose::STANDARD.encode(&page.thumbnail),
+        warnings: page.warnings.iter().map(|w| w.code().to_owned()).collect(),
+    };
+    tracing::info!(
+        component = %component,
+        mode = page.mode.code(),
+        bytes = page.data.len(),
+        warnings = view.warnings.len(),
+        "page captured"
+    );
+    session.with_scans(|s| s.set_draft(&component, page))?;
+    Ok(view)
+}
+
+/// "Dùng trang này": the draft becomes the component's next page.
+#[tauri::command]
+#[specta::specta]
+pub fn keep_page(
+    session: State<'_, Session>,
+    component: String,
+) -> Result<ComponentPagesView, CommandError> {
+    session.with_scans(|s| {
+        s.keep(&component)
+            .map(|c| ComponentPagesView::new(Some(c)))
+            .map_err(CommandError::from)
+    })
+}
+
+/// "Chụp lại": the draft is thrown away.
+#[tauri::command]
+#[specta::specta]
+pub fn retake_page(session: State<'_, Session>, component: String) {
+    session.with_scans(|s| s.discard(&component));
+}
+
+/// Removes page `index` (0-based) of `component`.
+#[tauri::command]
+#[specta::specta]
+pub fn remove_page(
+    session: State<'_, Session>,
+    component: String,
+    index: u32,
+) -> Result<ComponentPagesView, CommandError> {
+    session.with_scans(|s| {
+        s.remove(&component, index)
+            .map(|c| ComponentPagesView::new(Some(c)))
+            .map_err(CommandError::from)
+    })
+}
+
+/// The pages of `component` so far.
+#[tauri::command]
+#[specta::specta]
+pub fn component_pages(session: State<'_, Session>, component: String) -> ComponentPagesView {
+    session.with_scans(|s| ComponentPagesView::new(s.get(&component)))
+}
+
+/// A helper (in helper mode) marks `component` handed in on paper at the
+/// counter, or takes the mark back.
+#[tauri::command]
+#[specta::specta]
+pub fn mark_on_paper(
+    session: State<'_, Session>,
+    component: String,
+    on_paper: bool,
+) -> Result<ComponentPagesView, CommandError> {
+    if session.staff().is_none() {
+        return Err(CommandError::new(
+            ErrorCode::StaffRequired,
+            "only a helper may mark a paper component",
+        ));
+    }
+    let view = session.with_scans(|s| {
+        s.set_on_paper(&component, on_paper)
+            .map(|c| ComponentPagesView::new(Some(c)))
+            .map_err(CommandError::from)
+    })?;
+    tracing::info!(component = %component, on_paper, "helper marked a component");
+    Ok(view)
 }

@@ -19,6 +19,9 @@ pub struct KioskInfo {
     pub idle_seconds: u32,
     /// Length of that countdown, at least 30 seconds.
     pub countdown_seconds: u32,
+    /// What captures pages: `scanner`, `camera`, `folder`, `replay`; none
+    /// when papers go to the counter.
+    pub scanner: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -214,6 +217,45 @@ pub struct CodeSent {
     pub resend_after_seconds: u32,
 }
 
+/// A page just captured and cleaned, waiting for "Dùng trang này" or
+/// "Chụp lại".
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftView {
+    /// The cleaned page, small (gray JPEG).
+    pub thumbnail_base64: String,
+    /// What the citizen could fix by taking it again (codes: `blurred`,
+    /// `too_dark`, `glare`, `nothing_found`, `page_cut_off`).
+    pub warnings: Vec<String>,
+}
+
+/// A component's pages so far.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentPagesView {
+    /// Each kept page's thumbnail (gray JPEG, base64), in order.
+    pub pages: Vec<String>,
+    /// A helper marked it handed in on paper at the counter.
+    pub on_paper: bool,
+}
+
+impl ComponentPagesView {
+    pub fn new(c: Option<&crate::scanning::ComponentPages>) -> Self {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        match c {
+            None => Self {
+                pages: Vec::new(),
+                on_paper: false,
+            },
+            Some(c) => Self {
+                pages: c.pages.iter().map(|p| b64.encode(&p.thumbnail)).collect(),
+                on_paper: c.on_paper,
+            },
+        }
+    }
+}
+
 /// Helper mode is on.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -309,6 +351,47 @@ pub enum ErrorCode {
     StaffLocked,
     /// Helper mode is needed (not unlocked, or expired): the PIN again.
     StaffRequired,
+    /// No scanner, or it failed (off, jammed, cover open, no answer).
+    ScannerUnavailable,
+    /// What was captured is not a usable image.
+    ScanUnreadable,
+    /// The component already holds the most pages it may.
+    TooManyPages,
+}
+
+impl From<crate::scanning::ScansError> for CommandError {
+    fn from(e: crate::scanning::ScansError) -> Self {
+        use crate::scanning::ScansError;
+        let code = match e {
+            ScansError::Full => ErrorCode::TooManyPages,
+            ScansError::BadComponent(_) | ScansError::NoDraft | ScansError::NoPage(_) => {
+                ErrorCode::InvalidRequest
+            }
+        };
+        Self::new(code, e.to_string())
+    }
+}
+
+impl From<motcua_capture::CaptureError> for CommandError {
+    fn from(e: motcua_capture::CaptureError) -> Self {
+        use motcua_capture::CaptureError as E;
+        let code = match e {
+            E::NotAnImage { .. } | E::FileRefused { .. } | E::Encode(_) => {
+                ErrorCode::ScanUnreadable
+            }
+            _ => ErrorCode::ScannerUnavailable,
+        };
+        // Capture errors name the device or a file's position, never a citizen's file.
+        tracing::warn!(error = %e, "page capture failed");
+        Self::new(code, e.to_string())
+    }
+}
+
+impl From<motcua_scan::ScanError> for CommandError {
+    fn from(e: motcua_scan::ScanError) -> Self {
+        tracing::info!(error = %e, "captured image refused");
+        Self::new(ErrorCode::ScanUnreadable, e.to_string())
+    }
 }
 
 impl From<ClientError> for CommandError {

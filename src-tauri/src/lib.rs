@@ -10,6 +10,7 @@ pub mod camera;
 pub mod commands;
 pub mod ipc;
 mod lockdown;
+pub mod scanning;
 pub mod session;
 pub mod single_instance;
 pub mod speech;
@@ -41,6 +42,10 @@ pub struct Options {
     /// The camera for the ID card's QR: `v4l2:/dev/videoN`, `replay:DIR`
     /// or `none`; by default `/dev/video0` when it exists.
     pub camera: Option<String>,
+    /// What captures document pages: `sane:DEVICE`, `camera:SPEC`,
+    /// `folder:DIR`, `replay:DIR` or `none` (the default: papers go to the
+    /// counter).
+    pub scanner: Option<String>,
 }
 
 impl Options {
@@ -73,8 +78,8 @@ fn parse_idle(v: &str) -> anyhow::Result<u32> {
     Ok(n)
 }
 
-const USAGE: &str = "usage: motcua-kiosk [--backend URL --backend-token TOKEN] [--data DIR] [--kiosk-id ID] [--idle-seconds N] [--speech-program PATH] [--camera v4l2:DEVICE|replay:DIR|none]\n\
-    environment: MOTCUA_BACKEND_URL, MOTCUA_BACKEND_TOKEN (better than the flag: not shown by ps), MOTCUA_DATA_DIR, MOTCUA_KIOSK_ID, MOTCUA_IDLE_SECONDS, MOTCUA_SPEECH_PROGRAM, MOTCUA_CAMERA";
+const USAGE: &str = "usage: motcua-kiosk [--backend URL --backend-token TOKEN] [--data DIR] [--kiosk-id ID] [--idle-seconds N] [--speech-program PATH] [--camera v4l2:DEVICE|replay:DIR|none] [--scanner sane:DEVICE|camera:SPEC|folder:DIR|replay:DIR|none]\n\
+    environment: MOTCUA_BACKEND_URL, MOTCUA_BACKEND_TOKEN (better than the flag: not shown by ps), MOTCUA_DATA_DIR, MOTCUA_KIOSK_ID, MOTCUA_IDLE_SECONDS, MOTCUA_SPEECH_PROGRAM, MOTCUA_CAMERA, MOTCUA_SCANNER";
 
 impl Options {
     /// Reads `--backend URL`, `--backend-token TOKEN`, `--data DIR`,
@@ -93,6 +98,7 @@ impl Options {
                 .transpose()?,
             speech_program: env("MOTCUA_SPEECH_PROGRAM"),
             camera: env("MOTCUA_CAMERA"),
+            scanner: env("MOTCUA_SCANNER"),
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -116,6 +122,7 @@ impl Options {
                 "--idle-seconds" => o.idle_seconds = Some(parse_idle(&value()?)?),
                 "--speech-program" => o.speech_program = Some(value()?),
                 "--camera" => o.camera = Some(value()?),
+                "--scanner" => o.scanner = Some(value()?),
                 "-h" | "--help" => {
                     println!("{USAGE}");
                     std::process::exit(0);
@@ -159,6 +166,12 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::verify_code,
         commands::unlock_staff,
         commands::vouch_account,
+        commands::scan_page,
+        commands::keep_page,
+        commands::retake_page,
+        commands::remove_page,
+        commands::component_pages,
+        commands::mark_on_paper,
     ])
 }
 
@@ -193,6 +206,8 @@ pub fn run(options: Options) -> anyhow::Result<()> {
 
     let camera =
         camera::CameraService::new(&options.camera_spec()).context("the --camera option")?;
+    let scanner = scanning::Scanner::new(options.scanner.as_deref().unwrap_or("none"))
+        .context("the --scanner option")?;
     let kiosk = tauri::async_runtime::block_on(Kiosk::start(&options, &data_dir))?;
     let specta = specta_builder::<tauri::Wry>();
 
@@ -206,6 +221,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         ))
         .manage(session::Session::default())
         .manage(camera)
+        .manage(scanner)
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 lockdown::fill_screen(&window);

@@ -6,6 +6,8 @@ use std::sync::Mutex;
 
 use motcua_core::cccd::CitizenCard;
 
+use crate::scanning::Scans;
+
 /// What the kiosk knows about the citizen at the screen.
 #[derive(Debug, Default)]
 struct Held {
@@ -16,6 +18,8 @@ struct Held {
     account: Option<String>,
     /// Helper mode: the staff token from a PIN unlock, for this session only.
     staff: Option<StaffToken>,
+    /// The pages scanned for each dossier component.
+    scans: Scans,
 }
 
 /// A helper's token from a PIN unlock. Its `Debug` hides the secret.
@@ -86,6 +90,15 @@ impl Session {
     /// Ends helper mode, keeping the citizen's data.
     pub fn take_staff(&self) -> Option<StaffToken> {
         self.held.lock().ok().and_then(|mut h| h.staff.take())
+    }
+
+    /// Works on this session's scanned pages.
+    pub fn with_scans<R>(&self, f: impl FnOnce(&mut Scans) -> R) -> R {
+        let mut h = self
+            .held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut h.scans)
     }
 
     /// Whether the session holds nothing of anyone.

@@ -16,6 +16,12 @@ struct Harness {
     window: tauri::WebviewWindow<MockRuntime>,
 }
 
+/// The page source the options name (none by default).
+fn options_scanner(options: &Options) -> motcua_kiosk::scanning::Scanner {
+    motcua_kiosk::scanning::Scanner::new(options.scanner.as_deref().unwrap_or("none"))
+        .unwrap_or_else(|e| panic!("scanner: {e}"))
+}
+
 fn harness(options: Options) -> Harness {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let kiosk = tauri::async_runtime::block_on(Kiosk::start(&options, dir.path()))
@@ -26,6 +32,7 @@ fn harness(options: Options) -> Harness {
         .manage(motcua_kiosk::speech::Speech::default())
         .manage(motcua_kiosk::session::Session::default())
         .manage(motcua_kiosk::camera::CameraService::none())
+        .manage(options_scanner(&options))
         .build(mock_context(noop_assets()))
         .unwrap_or_else(|e| panic!("mock app: {e}"));
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -590,4 +597,149 @@ fn five_wrong_pins_lock_the_helper_out() {
     .err()
     .unwrap_or_else(|| panic!("unlocked while locked"));
     assert_eq!(err["code"], "staff_locked", "{err}");
+}
+
+/// A folder of generated page photos for a replay page source.
+fn page_photos(n: u64) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    for i in 0..n {
+        let photo = motcua_scan::synth::photo_like(1600, 1200, 2.0 + i as f64, 20 + i);
+        let jpeg = motcua_scan::encode_gray(&photo, 88).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join(format!("page-{i}.jpg")), jpeg)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    dir
+}
+
+#[test]
+fn pages_are_scanned_kept_retaken_and_removed_per_component() {
+    let photos = page_photos(2);
+    let h = harness(Options {
+        scanner: Some(format!("replay:{}", photos.path().display())),
+        ..Options::default()
+    });
+    let info = invoke(&h, "kiosk_info", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info["scanner"], "replay");
+
+    let c = json!({"component": "to-khai"});
+    let draft = invoke(&h, "scan_page", c.clone()).unwrap_or_else(|e| panic!("{e}"));
+    let thumb = draft["thumbnailBase64"].as_str().unwrap_or_default();
+    assert!(thumb.starts_with("/9j/"), "the thumbnail is a JPEG");
+    assert!(draft["warnings"].is_array());
+    let kept = invoke(&h, "keep_page", c.clone()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kept["pages"].as_array().map(Vec::len), Some(1));
+    // A second keep without a new capture keeps nothing.
+    let err = invoke(&h, "keep_page", c.clone())
+        .err()
+        .unwrap_or_else(|| panic!("kept a page twice"));
+    assert_eq!(err["code"], "invalid_request", "{err}");
+
+    // "Chụp lại": the draft goes, the kept page stays.
+    invoke(&h, "scan_page", c.clone()).unwrap_or_else(|e| panic!("{e}"));
+    invoke(&h, "retake_page", c.clone()).unwrap_or_else(|e| panic!("{e}"));
+    invoke(&h, "scan_page", c.clone()).unwrap_or_else(|e| panic!("{e}"));
+    let two = invoke(&h, "keep_page", c.clone()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(two["pages"].as_array().map(Vec::len), Some(2));
+    let one = invoke(
+        &h,
+        "remove_page",
+        json!({"component": "to-khai", "index": 0}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(one["pages"].as_array().map(Vec::len), Some(1));
+    assert_eq!(one["pages"][0], two["pages"][1], "the second page is left");
+    let other = invoke(
+        &h,
+        "component_pages",
+        json!({"component": "giay-chung-sinh"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(other, json!({"pages": [], "onPaper": false}));
+
+    // Only a helper marks a component handed in on paper.
+    let err = invoke(
+        &h,
+        "mark_on_paper",
+        json!({"component": "giay-chung-sinh", "onPaper": true}),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("marked without a helper"));
+    assert_eq!(err["code"], "staff_required", "{err}");
+    add_helper(&h, "canbo.lan", "482916");
+    invoke(
+        &h,
+        "unlock_staff",
+        json!({ "user": "canbo.lan", "pin": "482916" }),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let marked = invoke(
+        &h,
+        "mark_on_paper",
+        json!({"component": "giay-chung-sinh", "onPaper": true}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(marked["onPaper"], true);
+
+    for bad in ["", "Tờ khai", "../etc"] {
+        let err = invoke(&h, "scan_page", json!({"component": bad}))
+            .err()
+            .unwrap_or_else(|| panic!("{bad:?} accepted"));
+        assert_eq!(err["code"], "invalid_request", "{err}");
+    }
+
+    // The end of the session forgets every page.
+    invoke(&h, "end_session", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    let gone = invoke(&h, "component_pages", c).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(gone, json!({"pages": [], "onPaper": false}));
+}
+
+#[test]
+fn a_damaged_capture_is_refused_and_no_scanner_says_so() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    // A JPEG cut off a third of the way: a page that never came out whole.
+    let photo = motcua_scan::synth::photo_like(800, 600, 1.0, 3);
+    let jpeg = motcua_scan::encode_gray(&photo, 88).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("cut.jpg"), &jpeg[..jpeg.len() / 3])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cut = harness(Options {
+        scanner: Some(format!("replay:{}", dir.path().display())),
+        ..Options::default()
+    });
+    let c = json!({"component": "to-khai"});
+    let err = invoke(&cut, "scan_page", c.clone())
+        .err()
+        .unwrap_or_else(|| panic!("a cut JPEG became a page"));
+    assert_eq!(err["code"], "scan_unreadable", "{err}");
+    // Nothing was kept or left waiting.
+    assert!(invoke(&cut, "keep_page", c.clone()).is_err());
+    let pages = invoke(&cut, "component_pages", c).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pages, json!({"pages": [], "onPaper": false}));
+
+    let h = harness(Options::default());
+    let info = invoke(&h, "kiosk_info", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info["scanner"], Value::Null);
+    let err = invoke(&h, "scan_page", json!({"component": "to-khai"}))
+        .err()
+        .unwrap_or_else(|| panic!("scanned with no scanner"));
+    assert_eq!(err["code"], "scanner_unavailable", "{err}");
+}
+
+#[test]
+fn the_sane_test_scanner_gives_a_page() {
+    let h = harness(Options {
+        scanner: Some("sane:test".to_owned()),
+        ..Options::default()
+    });
+    let info = invoke(&h, "kiosk_info", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info["scanner"], "scanner");
+    let draft =
+        invoke(&h, "scan_page", json!({"component": "to-khai"})).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        draft["thumbnailBase64"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("/9j/"))
+    );
+    let kept =
+        invoke(&h, "keep_page", json!({"component": "to-khai"})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kept["pages"].as_array().map(Vec::len), Some(1));
 }

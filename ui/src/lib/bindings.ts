@@ -7,7 +7,7 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	/**  Who this kiosk is and which backend it uses. */
-	kioskInfo: () => __TAURI_INVOKE<KioskInfo>("kiosk_info"),
+	kioskInfo: () => __TAURI_INVOKE<KioskInfo_Serialize>("kiosk_info"),
 	/**  The procedures, grouped by field, from the backend's catalog. */
 	listProcedures: () => typedError<CatalogView, CommandError_Serialize>(__TAURI_INVOKE("list_procedures")),
 	/**  One procedure: what to bring, the fee, the time, where to collect. */
@@ -69,6 +69,25 @@ export const commands = {
 	 *  helper vouched.
 	 */
 	vouchAccount: () => typedError<AccountReady, CommandError_Serialize>(__TAURI_INVOKE("vouch_account")),
+	/**
+	 *  Captures one page for `component` from the page source and cleans it
+	 *  (page found, straightened, evened out, A4). It waits as the component's
+	 *  draft until [`keep_page`] or [`retake_page`].
+	 */
+	scanPage: (component: string) => typedError<DraftView, CommandError_Serialize>(__TAURI_INVOKE("scan_page", { component })),
+	/**  "Dùng trang này": the draft becomes the component's next page. */
+	keepPage: (component: string) => typedError<ComponentPagesView, CommandError_Serialize>(__TAURI_INVOKE("keep_page", { component })),
+	/**  "Chụp lại": the draft is thrown away. */
+	retakePage: (component: string) => __TAURI_INVOKE<void>("retake_page", { component }),
+	/**  Removes page `index` (0-based) of `component`. */
+	removePage: (component: string, index: number) => typedError<ComponentPagesView, CommandError_Serialize>(__TAURI_INVOKE("remove_page", { component, index })),
+	/**  The pages of `component` so far. */
+	componentPages: (component: string) => __TAURI_INVOKE<ComponentPagesView>("component_pages", { component }),
+	/**
+	 *  A helper (in helper mode) marks `component` handed in on paper at the
+	 *  counter, or takes the mark back.
+	 */
+	markOnPaper: (component: string, onPaper: boolean) => typedError<ComponentPagesView, CommandError_Serialize>(__TAURI_INVOKE("mark_on_paper", { component, onPaper })),
 };
 
 /* Types */
@@ -164,6 +183,14 @@ export type CommandError_Serialize = {
 	retryAfterSeconds: number | null,
 };
 
+/**  A component's pages so far. */
+export type ComponentPagesView = {
+	/**  Each kept page's thumbnail (gray JPEG, base64), in order. */
+	pages: string[],
+	/**  A helper marked it handed in on paper at the counter. */
+	onPaper: boolean,
+};
+
 export type ComponentView = ComponentView_Serialize | ComponentView_Deserialize;
 
 export type ComponentView_Deserialize = {
@@ -186,6 +213,20 @@ export type Composed = {
 	text: string,
 	/**  False when the key changed nothing (a tone with no vowel to carry it). */
 	changed: boolean,
+};
+
+/**
+ *  A page just captured and cleaned, waiting for "Dùng trang này" or
+ *  "Chụp lại".
+ */
+export type DraftView = {
+	/**  The cleaned page, small (gray JPEG). */
+	thumbnailBase64: string,
+	/**
+	 *  What the citizen could fix by taking it again (codes: `blurred`,
+	 *  `too_dark`, `glare`, `nothing_found`, `page_cut_off`).
+	 */
+	warnings: string[],
 };
 
 /**  Stable error codes the UI's string catalogue has a message for. */
@@ -233,7 +274,13 @@ export type ErrorCode =
 /**  Too many wrong PINs: the helper's account is locked for a while. */
 "staff_locked" | 
 /**  Helper mode is needed (not unlocked, or expired): the PIN again. */
-"staff_required";
+"staff_required" | 
+/**  No scanner, or it failed (off, jammed, cover open, no answer). */
+"scanner_unavailable" | 
+/**  What was captured is not a usable image. */
+"scan_unreadable" | 
+/**  The component already holds the most pages it may. */
+"too_many_pages";
 
 export type FieldView = {
 	code: string,
@@ -253,7 +300,9 @@ export type KeyPress =
 /**  A key of a physical keyboard, read as Telex: one character. */
 { kind: "telex"; value: string };
 
-export type KioskInfo = {
+export type KioskInfo = KioskInfo_Serialize | KioskInfo_Deserialize;
+
+export type KioskInfo_Deserialize = {
 	kioskId: string,
 	backendUrl: string,
 	embedded: boolean,
@@ -262,6 +311,27 @@ export type KioskInfo = {
 	idleSeconds: number,
 	/**  Length of that countdown, at least 30 seconds. */
 	countdownSeconds: number,
+	/**
+	 *  What captures pages: `scanner`, `camera`, `folder`, `replay`; none
+	 *  when papers go to the counter.
+	 */
+	scanner?: string | null,
+};
+
+export type KioskInfo_Serialize = {
+	kioskId: string,
+	backendUrl: string,
+	embedded: boolean,
+	version: string,
+	/**  Seconds without a touch before the "are you still there?" countdown. */
+	idleSeconds: number,
+	/**  Length of that countdown, at least 30 seconds. */
+	countdownSeconds: number,
+	/**
+	 *  What captures pages: `scanner`, `camera`, `folder`, `replay`; none
+	 *  when papers go to the counter.
+	 */
+	scanner: string | null,
 };
 
 export type MarkKey = "circumflex" | "breve" | "horn" | "stroke";
