@@ -56,6 +56,16 @@ fn camera_frames(dir: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Two phone photos of a text page on a table, a little turned.
+fn page_photos(dir: &std::path::Path) -> anyhow::Result<()> {
+    for (i, turn) in [2.5, -3.5].into_iter().enumerate() {
+        let photo = motcua_scan::synth::photo_like(2000, 1500, turn, 40 + i as u64);
+        let jpeg = motcua_scan::encode_gray(&photo, 88)?;
+        std::fs::write(dir.join(format!("page-{i}.jpg")), jpeg)?;
+    }
+    Ok(())
+}
+
 async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyhow::Result<()> {
     let bin = kiosk_binary()?;
     let server_dir = tempfile::tempdir()?;
@@ -94,7 +104,19 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
             format!("replay:{}", frames.path().display())
         }
     };
+    // Pages: generated photos replayed (landscape), or the SANE test
+    // scanner through scanimage (portrait).
+    let pages = tempfile::tempdir()?;
+    let scanner = match card_by {
+        CardBy::Reader => {
+            page_photos(pages.path())?;
+            format!("replay:{}", pages.path().display())
+        }
+        CardBy::Camera => "sane:test".to_owned(),
+    };
     let args: Vec<String> = vec![
+        "--scanner".into(),
+        scanner,
         "--camera".into(),
         camera,
         "--speech-program".into(),
@@ -371,6 +393,57 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
         app.click("[data-testid=primary]").await?;
     }
 
+    // The papers: the one component of 2.000635, two pages from the replayed
+    // photos, or one from the SANE test scanner.
+    app.wait_for("[data-testid=screen-scan]").await?;
+    app.screen_changed();
+    let component = app
+        .wait_for("[data-testid=scan-component]")
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        component == "Tờ khai cấp bản sao trích lục hộ tịch",
+        "scanning {component:?}"
+    );
+    let page_count = match card_by {
+        CardBy::Reader => 2,
+        CardBy::Camera => 1,
+    };
+    for n in 1..=page_count {
+        app.click("[data-testid=scan-capture]").await?;
+        let draft = app
+            .wait_for("[data-testid=scan-draft]")
+            .await?
+            .attr("src")
+            .await?
+            .unwrap_or_default();
+        ensure!(
+            draft.starts_with("data:image/jpeg;base64,/9j/"),
+            "page {n} shows {:?}",
+            draft.chars().take(40).collect::<String>()
+        );
+        if n == 1 {
+            app.screenshot(&shots.join(format!("{label}-9a-scan-review.png")))
+                .await?;
+        }
+        app.click("[data-testid=primary]").await?;
+        app.wait_for(&format!("[data-testid=scan-remove-{}]", n - 1))
+            .await?;
+    }
+    let listed = app
+        .wait_for("[data-testid=scan-pages]")
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        listed.contains(&format!("Đã chụp {page_count} trang")),
+        "pages list says {listed:?}"
+    );
+    app.screenshot(&shots.join(format!("{label}-9b-scan-pages.png")))
+        .await?;
+    app.click("[data-testid=primary]").await?;
+
     // The account exists on the server; a helper is called to take the dossier on
     // (the helper who vouched was called from the handover screen).
     let expected_step = match card_by {
@@ -397,7 +470,7 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
         handover.is_some_and(|r| r.procedure_code.as_deref() == Some("2.000635")),
         "no handover request reached the server"
     );
-    app.screenshot(&shots.join(format!("{label}-9-handover.png")))
+    app.screenshot(&shots.join(format!("{label}-10-handover.png")))
         .await?;
 
     eprintln!("[{label}] help request reached the server");

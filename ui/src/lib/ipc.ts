@@ -35,6 +35,9 @@ const MESSAGES: Record<UiError['code'], StringKey> = {
   staff_denied: 'error.staffDenied',
   staff_locked: 'error.staffLocked',
   staff_required: 'error.staffRequired',
+  scanner_unavailable: 'error.scannerUnavailable',
+  scan_unreadable: 'error.scanUnreadable',
+  too_many_pages: 'error.tooManyPages',
   timeout: 'error.timeout',
   internal: 'error.generic',
 };

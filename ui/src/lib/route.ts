@@ -13,7 +13,10 @@ export type Route =
   | { screen: 'account'; code: string }
   | { screen: 'phone'; code: string }
   | { screen: 'code'; code: string; phone: string; resendAfterSeconds: number }
-  | { screen: 'staff'; code: string }
+  | { screen: 'scan'; code: string; index: number; helperHere: boolean }
+  /** helper mode: to vouch for the account, or to unlock and go back to a scan screen */
+  | { screen: 'staff'; code: string; purpose: 'vouch' }
+  | { screen: 'staff'; code: string; purpose: 'unlock'; index: number; helperHere: boolean }
   | { screen: 'handover'; code: string; reason: 'handover' | 'vouch' | 'vouched' };
 
 export type ScreenName = Route['screen'];
@@ -61,7 +64,8 @@ export function parseDeepLink(search: string): DeepLink {
   else if (screen === 'identify' && code && CODE.test(code)) base.route = { screen: 'identify', code };
   else if (screen === 'handover' && code && CODE.test(code)) base.route = { screen: 'handover', code, reason: 'handover' };
   else if (screen === 'phone' && code && CODE.test(code)) base.route = { screen: 'phone', code };
-  else if (screen === 'staff' && code && CODE.test(code)) base.route = { screen: 'staff', code };
+  else if (screen === 'staff' && code && CODE.test(code)) base.route = { screen: 'staff', code, purpose: 'vouch' };
+  else if (screen === 'scan' && code && CODE.test(code)) base.route = { screen: 'scan', code, index: 0, helperHere: false };
   else if (screen === 'code' && code && CODE.test(code))
     base.route = { screen: 'code', code, phone: '0912345678', resendAfterSeconds: 60 };
   // `screen=confirm` needs a card: main.ts fills one in from the mock data.

@@ -2,8 +2,8 @@
 // Loaded with a dynamic import so none of this is in the main bundle.
 
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { CommandError, Composed, HelpCall, KeyPress, KioskInfo } from '../lib/bindings';
-import { MOCK_CARD, MOCK_PROCEDURES, mockCatalog } from './catalog';
+import type { CommandError, ComponentPagesView, Composed, DraftView, HelpCall, KeyPress, KioskInfo } from '../lib/bindings';
+import { MOCK_CARD, MOCK_PAGE_JPEG, MOCK_PROCEDURES, mockCatalog } from './catalog';
 
 export type MockOptions = { helpFails?: boolean; listFails?: boolean; delayMs?: number };
 
@@ -12,6 +12,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function installMock(opts: MockOptions = {}): void {
   const delay = opts.delayMs ?? 250;
   let helpCalls = 0;
+  const pages: string[] = [];
   mockIPC(async (cmd, payload) => {
     await sleep(delay);
     const args = (payload ?? {}) as Record<string, unknown>;
@@ -24,6 +25,7 @@ export function installMock(opts: MockOptions = {}): void {
           version: '0.0.0-mock',
           idleSeconds: 120,
           countdownSeconds: 30,
+          scanner: 'scanner',
         } satisfies KioskInfo;
       case 'read_card': {
         const payload = String(args['payload'] ?? '');
@@ -42,6 +44,20 @@ export function installMock(opts: MockOptions = {}): void {
       case 'verify_code':
         if (args['code'] !== '123456') throw { code: 'otp_wrong', detail: 'mock: the code is 123456', attemptsLeft: 4, retryAfterSeconds: null } satisfies CommandError;
         return { created: true };
+      case 'scan_page':
+        return { thumbnailBase64: MOCK_PAGE_JPEG, warnings: pages.length === 1 ? ['blurred'] : [] } satisfies DraftView;
+      case 'keep_page':
+        pages.push(MOCK_PAGE_JPEG);
+        return { pages: [...pages], onPaper: false } satisfies ComponentPagesView;
+      case 'remove_page':
+        pages.splice(Number(args['index']), 1);
+        return { pages: [...pages], onPaper: false } satisfies ComponentPagesView;
+      case 'component_pages':
+        return { pages: [...pages], onPaper: false } satisfies ComponentPagesView;
+      case 'retake_page':
+        return null;
+      case 'mark_on_paper':
+        throw { code: 'staff_required', detail: 'mock: no helper mode', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
       case 'watch_camera':
         // The preview has no camera: the identify screen shows the QR reader's picture.
         return false;
