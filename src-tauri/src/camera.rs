@@ -14,7 +14,17 @@ pub struct CameraService {
     running: Mutex<Option<Camera>>,
 }
 
-/// What the identify screen hears from the camera.
+/// Which camera a screen wants.
+#[derive(Debug, Clone, Copy, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum CameraPurpose {
+    /// The ID card's QR (identify screen).
+    Card,
+    /// Document pages (scan screen, when pages are photographed).
+    Page,
+}
+
+/// What a screen hears from a camera.
 #[derive(Debug, Clone, serde::Serialize, specta::Type)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum CameraView {
@@ -105,6 +115,14 @@ impl CameraService {
             camera.stop();
             tracing::info!("camera off");
         }
+    }
+
+    /// The newest frame of the running camera, for a still capture.
+    pub fn latest_frame(&self) -> Option<motcua_camera::Frame> {
+        self.running
+            .lock()
+            .ok()
+            .and_then(|r| r.as_ref().and_then(Camera::latest_frame))
     }
 
     pub fn is_running(&self) -> bool {

@@ -7,7 +7,7 @@ use tauri::State;
 use tauri::ipc::Channel;
 
 use crate::Kiosk;
-use crate::camera::{CameraService, CameraView};
+use crate::camera::{CameraPurpose, CameraService, CameraView};
 use crate::ipc::{
     AccountReady, AccountStatus, CardView, CatalogView, CodeSent, CommandError, ComponentPagesView,
     Composed, DraftView, ErrorCode, HelpCall, KeyPress, KioskInfo, ProcedureSummary, ProcedureView,
@@ -162,16 +162,31 @@ pub fn read_card(session: State<'_, Session>, payload: String) -> Result<CardVie
     Ok(card.into())
 }
 
-/// Turns the camera on for the identify screen: previews and QR texts go to
-/// `on_event` until [`stop_camera`]. `false` when this kiosk has no camera.
+/// Turns a camera on: the ID-card camera for the identify screen
+/// (previews and QR texts), or the document camera for the scan screen
+/// (previews only). Events go to `on_event` until [`stop_camera`]. `false`
+/// when this kiosk has no such camera.
 #[tauri::command]
 #[specta::specta]
 pub fn watch_camera(
     camera: State<'_, CameraService>,
+    scanner: State<'_, Scanner>,
+    purpose: CameraPurpose,
     on_event: Channel<CameraView>,
 ) -> Result<bool, CommandError> {
-    camera
+    let (service, pages) = match purpose {
+        CameraPurpose::Card => (Some(&*camera), false),
+        CameraPurpose::Page => (scanner.camera(), true),
+    };
+    let Some(service) = service else {
+        return Ok(false);
+    };
+    service
         .watch(move |view| {
+            // A page camera sees QR codes on documents: not the citizen's card.
+            if pages && matches!(view, CameraView::Qr { .. }) {
+                return;
+            }
             // The screen has gone: the next stop_camera ends the worker.
             let _ = on_event.send(view);
         })
@@ -181,11 +196,14 @@ pub fn watch_camera(
         })
 }
 
-/// Turns the camera off (the identify screen closed).
+/// Turns the cameras off (the identify or scan screen closed).
 #[tauri::command]
 #[specta::specta]
-pub fn stop_camera(camera: State<'_, CameraService>) {
+pub fn stop_camera(camera: State<'_, CameraService>, scanner: State<'_, Scanner>) {
     camera.stop();
+    if let Some(page_camera) = scanner.camera() {
+        page_camera.stop();
+    }
 }
 
 /// Ends the citizen's session: stops speech and the camera and forgets
@@ -197,9 +215,13 @@ pub fn end_session(
     session: State<'_, Session>,
     speech: State<'_, Speech>,
     camera: State<'_, CameraService>,
+    scanner: State<'_, Scanner>,
 ) {
     speech.stop();
     camera.stop();
+    if let Some(page_camera) = scanner.camera() {
+        page_camera.stop();
+    }
     session.wipe();
     tracing::info!("session ended and wiped");
 }

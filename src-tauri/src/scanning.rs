@@ -9,25 +9,45 @@ use std::sync::Mutex;
 use motcua_capture::{CaptureError, PageSource, SourceKind};
 use motcua_scan::Page;
 
+use crate::camera::CameraService;
+
 /// Most pages one component may hold: more is a mistake, not a document.
 pub const MAX_PAGES: usize = 20;
 
-/// The configured page source, opened on first use and kept open.
+/// The configured page source, opened on first use and kept open. A
+/// camera (`camera:SPEC`) is run as a [`CameraService`] instead, so the scan
+/// screen can show its live picture; a capture is then its newest frame.
 pub struct Scanner {
     spec: String,
     kind: Option<SourceKind>,
     source: Mutex<Option<Box<dyn PageSource>>>,
+    camera: Option<CameraService>,
 }
 
 impl Scanner {
     /// Opens `spec` now, so a wrong `--scanner` stops the kiosk at start.
     pub fn new(spec: &str) -> Result<Self, CaptureError> {
+        if let Some(camera_spec) = spec.trim().strip_prefix("camera:") {
+            let camera = CameraService::new(camera_spec).map_err(CaptureError::Camera)?;
+            return Ok(Self {
+                spec: spec.to_owned(),
+                kind: camera.configured().then_some(SourceKind::Camera),
+                source: Mutex::new(None),
+                camera: Some(camera),
+            });
+        }
         let source = motcua_capture::parse_page_source(spec)?;
         Ok(Self {
             spec: spec.to_owned(),
             kind: source.as_ref().map(|s| s.kind()),
             source: Mutex::new(source),
+            camera: None,
         })
+    }
+
+    /// The document camera, when pages are photographed.
+    pub fn camera(&self) -> Option<&CameraService> {
+        self.camera.as_ref().filter(|c| c.configured())
     }
 
     /// No scanner: papers go to the counter.
@@ -36,6 +56,7 @@ impl Scanner {
             spec: "none".to_owned(),
             kind: None,
             source: Mutex::new(None),
+            camera: None,
         }
     }
 
@@ -46,6 +67,15 @@ impl Scanner {
 
     /// Captures one page image. Blocking: call from a blocking thread.
     pub fn capture(&self) -> Result<Vec<u8>, CaptureError> {
+        if let Some(camera) = self.camera() {
+            let frame = camera.latest_frame().ok_or_else(|| {
+                CaptureError::Camera(motcua_camera::CameraError::Device {
+                    device: "document camera".into(),
+                    reason: "no picture yet: the camera is off or starting".to_owned(),
+                })
+            })?;
+            return motcua_capture::camera::encode_png(&frame);
+        }
         let mut guard = self
             .source
             .lock()

@@ -743,3 +743,49 @@ fn the_sane_test_scanner_gives_a_page() {
         invoke(&h, "keep_page", json!({"component": "to-khai"})).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(kept["pages"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn a_document_camera_captures_its_newest_frame() {
+    let photos = page_photos(2);
+    let h = harness(Options {
+        scanner: Some(format!("camera:replay:{}", photos.path().display())),
+        ..Options::default()
+    });
+    let info = invoke(&h, "kiosk_info", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(info["scanner"], "camera");
+    // Camera off: nothing to capture, said plainly.
+    let err = invoke(&h, "scan_page", json!({"component": "to-khai"}))
+        .err()
+        .unwrap_or_else(|| panic!("captured with the camera off"));
+    assert_eq!(err["code"], "scanner_unavailable", "{err}");
+
+    // The scan screen turns the camera on; once pictures come, a capture is
+    // the newest one.
+    let scanner = h.window.state::<motcua_kiosk::scanning::Scanner>();
+    let camera = scanner
+        .camera()
+        .unwrap_or_else(|| panic!("no document camera"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    camera
+        .watch(move |v| {
+            let _ = tx.send(v);
+        })
+        .unwrap_or_else(|e| panic!("watch: {e}"));
+    let mut frames = 0;
+    while frames < 2 {
+        match rx.recv_timeout(std::time::Duration::from_secs(10)) {
+            Ok(motcua_kiosk::camera::CameraView::Frame { .. }) => frames += 1,
+            Ok(_) => {}
+            Err(e) => panic!("no picture from the document camera: {e}"),
+        }
+    }
+    let draft = invoke(&h, "scan_page", json!({"component": "to-khai"}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        draft["thumbnailBase64"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("/9j/"))
+    );
+    invoke(&h, "stop_camera", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!camera.is_running());
+}

@@ -101,6 +101,8 @@ struct State {
     stopping: bool,
     /// The newest frame not yet taken by the finder.
     mailbox: Option<Frame>,
+    /// The newest frame, taken or not: what a still capture uses.
+    latest: Option<Frame>,
 }
 
 impl Shared {
@@ -114,7 +116,11 @@ impl Shared {
     }
 
     fn post(&self, frame: Frame) {
-        self.lock().mailbox = Some(frame);
+        {
+            let mut state = self.lock();
+            state.latest = Some(frame.clone());
+            state.mailbox = Some(frame);
+        }
         self.wake.notify_all();
     }
 
@@ -182,6 +188,7 @@ impl Camera {
             state: Mutex::new(State {
                 stopping: false,
                 mailbox: None,
+                latest: None,
             }),
             wake: Condvar::new(),
         });
@@ -206,6 +213,12 @@ impl Camera {
             .map_err(spawn_error)?;
         camera.threads.push(capture);
         Ok(camera)
+    }
+
+    /// The newest frame the source gave, for a still capture (a document
+    /// page); `None` before the first frame.
+    pub fn latest_frame(&self) -> Option<Frame> {
+        self.shared.lock().latest.clone()
     }
 
     /// Stops the worker and waits for its threads to end.
@@ -305,6 +318,7 @@ mod tests {
             state: Mutex::new(State {
                 stopping: false,
                 mailbox: None,
+                latest: None,
             }),
             wake: Condvar::new(),
         }
@@ -322,6 +336,11 @@ mod tests {
         }
         assert_eq!(shared.take(), Some(flat(3)));
         assert!(shared.lock().mailbox.is_none());
+        assert_eq!(
+            shared.lock().latest,
+            Some(flat(3)),
+            "the latest frame stays for a still capture"
+        );
     }
 
     #[test]

@@ -229,10 +229,15 @@ impl App {
         if let Some(gap) = since_last.and_then(|e| TAP_GUARD.checked_sub(e)) {
             tokio::time::sleep(gap).await;
         }
+        step(&format!("clicking {css}"), element.click()).await?;
+        // The gap to the next tap counts from when the page has handled
+        // this one: on a loaded machine a click may wait for the page's
+        // thread, and two queued taps would land within the guard.
+        self.settle().await?;
         if let Ok(mut l) = self.last_click.lock() {
             *l = Some(Instant::now());
         }
-        step(&format!("clicking {css}"), element.click()).await
+        Ok(())
     }
 
     /// Waits for two animation frames, so what the DOM says is on screen.

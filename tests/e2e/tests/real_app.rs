@@ -104,13 +104,13 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
             format!("replay:{}", frames.path().display())
         }
     };
-    // Pages: generated photos replayed (landscape), or the SANE test
-    // scanner through scanimage (portrait).
+    // Pages: a document camera replaying generated photos (landscape), or
+    // the SANE test scanner through scanimage (portrait).
     let pages = tempfile::tempdir()?;
     let scanner = match card_by {
         CardBy::Reader => {
             page_photos(pages.path())?;
-            format!("replay:{}", pages.path().display())
+            format!("camera:replay:{}", pages.path().display())
         }
         CardBy::Camera => "sane:test".to_owned(),
     };
@@ -410,6 +410,22 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
         CardBy::Reader => 2,
         CardBy::Camera => 1,
     };
+    if card_by == CardBy::Reader {
+        // The document camera's live picture, with the page frame to aim at.
+        let shown = app
+            .wait_for("[data-testid=scan-preview] img")
+            .await?
+            .attr("src")
+            .await?
+            .unwrap_or_default();
+        ensure!(
+            shown.starts_with("data:image/jpeg;base64,/9j/"),
+            "the page preview is {:?}",
+            shown.chars().take(40).collect::<String>()
+        );
+        app.screenshot(&shots.join(format!("{label}-9-scan-camera.png")))
+            .await?;
+    }
     for n in 1..=page_count {
         app.click("[data-testid=scan-capture]").await?;
         let draft = app

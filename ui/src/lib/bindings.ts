@@ -42,11 +42,13 @@ export const commands = {
 	 */
 	endSession: () => __TAURI_INVOKE<void>("end_session"),
 	/**
-	 *  Turns the camera on for the identify screen: previews and QR texts go to
-	 *  `on_event` until [`stop_camera`]. `false` when this kiosk has no camera.
+	 *  Turns a camera on: the ID-card camera for the identify screen
+	 *  (previews and QR texts), or the document camera for the scan screen
+	 *  (previews only). Events go to `on_event` until [`stop_camera`]. `false`
+	 *  when this kiosk has no such camera.
 	 */
-	watchCamera: (onEvent: Channel<CameraView>) => typedError<boolean, CommandError_Serialize>(__TAURI_INVOKE("watch_camera", { onEvent })),
-	/**  Turns the camera off (the identify screen closed). */
+	watchCamera: (purpose: CameraPurpose, onEvent: Channel<CameraView>) => typedError<boolean, CommandError_Serialize>(__TAURI_INVOKE("watch_camera", { purpose, onEvent })),
+	/**  Turns the cameras off (the identify or scan screen closed). */
 	stopCamera: () => __TAURI_INVOKE<void>("stop_camera"),
 	/**  Looks up the public-service account of the citizen whose card was read. */
 	findAccount: () => typedError<AccountStatus_Serialize, CommandError_Serialize>(__TAURI_INVOKE("find_account")),
@@ -114,7 +116,14 @@ export type AccountStatus_Serialize = {
 	maskedPhone: string | null,
 };
 
-/**  What the identify screen hears from the camera. */
+/**  Which camera a screen wants. */
+export type CameraPurpose = 
+/**  The ID card's QR (identify screen). */
+"card" | 
+/**  Document pages (scan screen, when pages are photographed). */
+"page";
+
+/**  What a screen hears from a camera. */
 export type CameraView = 
 /**  What the camera sees now: a small gray JPEG. */
 { kind: "frame"; jpegBase64: string; width: number; height: number } | 
