@@ -779,8 +779,8 @@ fn a_document_camera_captures_its_newest_frame() {
             Err(e) => panic!("no picture from the document camera: {e}"),
         }
     }
-    let draft = invoke(&h, "scan_page", json!({"component": "to-khai"}))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let draft =
+        invoke(&h, "scan_page", json!({"component": "to-khai"})).unwrap_or_else(|e| panic!("{e}"));
     assert!(
         draft["thumbnailBase64"]
             .as_str()

@@ -8,7 +8,6 @@ use anyhow::{Context, anyhow};
 use image::ImageEncoder;
 use image::codecs::png::PngEncoder;
 use motcua_core::vietqr::{self, Service, Transfer};
-use qrcode::{Color, EcLevel, QrCode};
 
 /// Pixels per QR module in the PNG.
 const MODULE_PX: usize = 8;
@@ -81,21 +80,20 @@ fn parse_amount(s: &str) -> anyhow::Result<u64> {
 
 /// The QR of `payload` (level M) as 8-bit grey pixels: `(width, pixels)`.
 pub fn render(payload: &str) -> anyhow::Result<(u32, Vec<u8>)> {
-    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M)
-        .context("the payload does not fit in a QR code")?;
-    let modules = code.width();
-    let colors = code.to_colors();
-    let side = (modules + 2 * QUIET_ZONE) * MODULE_PX;
+    let qr = motcua_core::vietqr::QrMatrix::of(payload)?;
+    let side = (qr.width + 2 * QUIET_ZONE) * MODULE_PX;
     let mut pixels = vec![0xFF_u8; side * side];
-    for (i, color) in colors.iter().enumerate() {
-        if *color != Color::Dark {
-            continue;
-        }
-        let (mx, my) = (i % modules + QUIET_ZONE, i / modules + QUIET_ZONE);
-        for y in my * MODULE_PX..(my + 1) * MODULE_PX {
-            let row = y * side;
-            if let Some(line) = pixels.get_mut(row + mx * MODULE_PX..row + (mx + 1) * MODULE_PX) {
-                line.fill(0);
+    for my in 0..qr.width {
+        for mx in 0..qr.width {
+            if !qr.is_dark(mx, my) {
+                continue;
+            }
+            let (px, py) = ((mx + QUIET_ZONE) * MODULE_PX, (my + QUIET_ZONE) * MODULE_PX);
+            for y in py..py + MODULE_PX {
+                let row = y * side;
+                if let Some(line) = pixels.get_mut(row + px..row + px + MODULE_PX) {
+                    line.fill(0);
+                }
             }
         }
     }

@@ -134,6 +134,8 @@ pub enum VietQrError {
     ValueTooLong { tag: &'static str, len: usize },
 
     // --- reading a payload ---
+    #[error("the payload does not fit in a QR code")]
+    TooLongForQr,
     #[error("payload is empty")]
     Empty,
     #[error("payload contains characters outside ASCII")]
@@ -189,7 +191,7 @@ impl VietQrError {
             E::TextNotPrintable { field } => {
                 format!("{} có ký tự không hợp lệ.", field.vi())
             }
-            E::ValueTooLong { .. } => {
+            E::ValueTooLong { .. } | E::TooLongForQr => {
                 "Thông tin chuyển khoản dài quá, không tạo được mã QR.".to_owned()
             }
             E::CrcMismatch { .. } => "Mã QR bị hỏng hoặc đọc sai. Vui lòng quét lại.".to_owned(),
@@ -500,6 +502,39 @@ pub fn decode(payload: &str) -> Result<Decoded, VietQrError> {
     };
     validate(&transfer)?;
     Ok(Decoded { transfer, dynamic })
+}
+
+/// The modules of a payload's QR code (error correction level M, as
+/// banking apps expect), row by row, without the quiet zone: what a screen
+/// draws and a PNG renders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QrMatrix {
+    /// Modules per side.
+    pub width: usize,
+    /// `width × width` modules, true for dark.
+    pub dark: Vec<bool>,
+}
+
+impl QrMatrix {
+    /// Builds the QR code of `payload`.
+    pub fn of(payload: &str) -> Result<Self, VietQrError> {
+        let code =
+            qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
+                .map_err(|_| VietQrError::TooLongForQr)?;
+        Ok(Self {
+            width: code.width(),
+            dark: code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == qrcode::Color::Dark)
+                .collect(),
+        })
+    }
+
+    /// Whether the module at column `x`, row `y` is dark (outside: light).
+    pub fn is_dark(&self, x: usize, y: usize) -> bool {
+        x < self.width && self.dark.get(y * self.width + x).copied().unwrap_or(false)
+    }
 }
 
 #[cfg(test)]
