@@ -423,6 +423,13 @@ impl From<ClientError> for CommandError {
                 ProblemCode::StaffLoginFailed => ErrorCode::StaffDenied,
                 ProblemCode::StaffLocked => ErrorCode::StaffLocked,
                 ProblemCode::StaffUnauthorized => ErrorCode::StaffRequired,
+                // No kiosk command pays yet; the payment screens will map these.
+                ProblemCode::PaymentNotFound
+                | ProblemCode::PaymentAmountMismatch
+                | ProblemCode::PaymentClosed
+                | ProblemCode::BadSignature
+                | ProblemCode::FreeProcedure
+                | ProblemCode::IdempotencyKeyReused => ErrorCode::BackendError,
             },
             ClientError::BadUrl(_)
             | ClientError::BadToken
