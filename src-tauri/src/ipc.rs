@@ -399,7 +399,7 @@ impl From<ClientError> for CommandError {
         use motcua_protocol::ProblemCode;
         let code = match &e {
             ClientError::Unreachable(_) | ClientError::Timeout => ErrorCode::BackendUnreachable,
-            ClientError::BadCode(_) => ErrorCode::InvalidRequest,
+            ClientError::BadCode(_) | ClientError::BadId(_) => ErrorCode::InvalidRequest,
             ClientError::Problem(p) => match p.code {
                 ProblemCode::NotFound => ErrorCode::NotFound,
                 ProblemCode::InvalidRequest
