@@ -236,8 +236,9 @@ mod tests {
 
     #[test]
     fn quotes_of_the_sample_procedures() {
-        // (procedure, copies, pages, amount, words)
-        let table: &[(&str, Option<u32>, Option<u32>, u64, &str)] = &[
+        /// Procedure, copies, pages, amount, in words.
+        type Row = (&'static str, Option<u32>, Option<u32>, u64, &'static str);
+        let table: &[Row] = &[
             // Flat: copies and pages change nothing.
             ("1.004873", None, None, 15_000, "Mười lăm nghìn đồng"),
             ("1.004873", Some(4), Some(9), 15_000, "Mười lăm nghìn đồng"),

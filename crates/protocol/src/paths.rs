@@ -303,7 +303,7 @@ fn cancel_payment() {}
     request_body = BankWebhook,
     responses(
         (status = 200, description = "Applied (or already applied): the intent is paid", body = BankWebhookAck),
-        (status = 400, description = "Malformed (after a good signature)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Malformed (after a good signature), or a `transaction_id` already recorded with another reference or amount", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`bad_signature`: missing or wrong `X-Signature`", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "`payment_not_found`: no intent with this reference (the transaction is recorded)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`payment_amount_mismatch` (the intent stays pending) or `payment_closed` (expired, cancelled or already paid: to be refunded by hand); the transaction is recorded", body = Problem, content_type = "application/problem+json")
