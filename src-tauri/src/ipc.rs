@@ -399,7 +399,7 @@ impl From<ClientError> for CommandError {
         use motcua_protocol::ProblemCode;
         let code = match &e {
             ClientError::Unreachable(_) | ClientError::Timeout => ErrorCode::BackendUnreachable,
-            ClientError::BadCode(_) => ErrorCode::InvalidRequest,
+            ClientError::BadCode(_) | ClientError::BadId(_) => ErrorCode::InvalidRequest,
             ClientError::Problem(p) => match p.code {
                 ProblemCode::NotFound => ErrorCode::NotFound,
                 ProblemCode::InvalidRequest
@@ -423,6 +423,13 @@ impl From<ClientError> for CommandError {
                 ProblemCode::StaffLoginFailed => ErrorCode::StaffDenied,
                 ProblemCode::StaffLocked => ErrorCode::StaffLocked,
                 ProblemCode::StaffUnauthorized => ErrorCode::StaffRequired,
+                // No kiosk command pays yet; the payment screens will map these.
+                ProblemCode::PaymentNotFound
+                | ProblemCode::PaymentAmountMismatch
+                | ProblemCode::PaymentClosed
+                | ProblemCode::BadSignature
+                | ProblemCode::FreeProcedure
+                | ProblemCode::IdempotencyKeyReused => ErrorCode::BackendError,
             },
             ClientError::BadUrl(_)
             | ClientError::BadToken

@@ -26,7 +26,13 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the backend API server, or manage its kiosks.
-    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_help = "Payments read MOTCUA_BANK_BIN, MOTCUA_BANK_ACCOUNT, MOTCUA_BANK_ACCOUNT_NAME \
+(unset: a SAMPLE account), MOTCUA_BANK_WEBHOOK_SECRET (unset: the bank webhook refuses \
+everything), MOTCUA_RECEIPT_ISSUER, MOTCUA_RECEIPT_TEMPLATE and MOTCUA_RECEIPT_SERIES."
+    )]
     Server {
         #[command(subcommand)]
         command: Option<admin::ServerCommand>,

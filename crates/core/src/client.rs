@@ -3,10 +3,12 @@
 
 use std::time::Duration;
 
+use motcua_protocol::payments::IDEMPOTENCY_KEY_MAX_CHARS;
 use motcua_protocol::{
-    AccountLookup, AccountLookupResult, AccountVerified, Catalog, Health, HelpRequest,
-    HelpRequestList, NewHelpRequest, NewOtpChallenge, NewVouch, OtpChallenge, OtpVerify, Problem,
-    ProblemCode, Procedure, STAFF_TOKEN_HEADER, StaffSession, StaffUnlock, VouchedAccount,
+    AccountLookup, AccountLookupResult, AccountVerified, Catalog, CounterPaymentList, FeeQuote,
+    FeeQuoteRequest, Health, HelpRequest, HelpRequestList, IDEMPOTENCY_KEY_HEADER, NewHelpRequest,
+    NewOtpChallenge, NewPayment, NewVouch, OtpChallenge, OtpVerify, Payment, Problem, ProblemCode,
+    Procedure, STAFF_TOKEN_HEADER, StaffSession, StaffUnlock, VouchedAccount,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -22,6 +24,10 @@ pub enum ClientError {
     BadToken,
     #[error("{0:?} is not a procedure code")]
     BadCode(String),
+    /// A payment id or an idempotency key is empty or has characters it
+    /// cannot carry (nothing else ever reaches the URL path or the header).
+    #[error("the {0} is empty or malformed")]
+    BadId(&'static str),
     #[error("backend unreachable: {0}")]
     Unreachable(String),
     #[error("backend did not answer in time")]
@@ -243,6 +249,97 @@ impl ApiClient {
     }
 }
 
+/// Payments: the fee quote, payment intents, and the counter's side.
+impl ApiClient {
+    /// The fee of a procedure from the catalog's rule: amount (in words),
+    /// legal basis, and for an exemption the document the dossier needs.
+    pub async fn quote_fee(&self, req: &FeeQuoteRequest) -> Result<FeeQuote, ClientError> {
+        self.post("/v1/fees/quote", req).await
+    }
+
+    /// Creates a payment intent. Retrying with the same `idempotency_key`
+    /// (1 to 128 printable ASCII characters, fresh for each intent the kiosk
+    /// means to create) gives the same intent back, never a second one.
+    pub async fn create_payment(
+        &self,
+        idempotency_key: &str,
+        req: &NewPayment,
+    ) -> Result<Payment, ClientError> {
+        let key = idempotency_key.trim();
+        if key.is_empty()
+            || key.len() > IDEMPOTENCY_KEY_MAX_CHARS
+            || !key.bytes().all(|b| (0x21..=0x7e).contains(&b))
+        {
+            return Err(ClientError::BadId("idempotency key"));
+        }
+        let resp = self
+            .http
+            .post(format!("{}/v1/payments", self.base))
+            .header(IDEMPOTENCY_KEY_HEADER, key)
+            .json(req)
+            .send()
+            .await?;
+        Self::read(resp).await
+    }
+
+    /// A payment intent this kiosk created: its status, and the receipt
+    /// once paid.
+    pub async fn payment(&self, id: &str) -> Result<Payment, ClientError> {
+        self.get(&format!("/v1/payments/{}", payment_id(id)?)).await
+    }
+
+    /// Cancels a pending intent (e.g. the citizen switches from QR to cash).
+    pub async fn cancel_payment(&self, id: &str) -> Result<Payment, ClientError> {
+        let path = format!("/v1/payments/{}/cancel", payment_id(id)?);
+        self.post(&path, &serde_json::json!({})).await
+    }
+
+    /// The pending counter payments, with a console session's staff token
+    /// (from `POST /v1/staff/sessions`; a helper-mode token is refused).
+    pub async fn counter_payments(
+        &self,
+        staff_token: &str,
+    ) -> Result<CounterPaymentList, ClientError> {
+        let resp = self
+            .http
+            .get(format!("{}/v1/counter/payments?status=pending", self.base))
+            .header(STAFF_TOKEN_HEADER, staff_header(staff_token)?)
+            .send()
+            .await?;
+        Self::read(resp).await
+    }
+
+    /// A clerk confirms a counter payment received, with a console
+    /// session's staff token: the answer carries the receipt.
+    pub async fn confirm_counter_payment(
+        &self,
+        staff_token: &str,
+        id: &str,
+    ) -> Result<Payment, ClientError> {
+        let resp = self
+            .http
+            .post(format!(
+                "{}/v1/counter/payments/{}/confirm",
+                self.base,
+                payment_id(id)?
+            ))
+            .header(STAFF_TOKEN_HEADER, staff_header(staff_token)?)
+            .send()
+            .await?;
+        Self::read(resp).await
+    }
+}
+
+/// A payment id fit for a URL path: 1 to 64 ASCII letters, digits or `-`.
+fn payment_id(id: &str) -> Result<&str, ClientError> {
+    let id = id.trim();
+    if (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        Ok(id)
+    } else {
+        Err(ClientError::BadId("payment id"))
+    }
+}
+
 /// A staff token as a header value marked sensitive (never in `Debug`).
 fn staff_header(token: &str) -> Result<reqwest::header::HeaderValue, ClientError> {
     let token = token.trim();
@@ -305,5 +402,25 @@ mod tests {
         assert!(matches!(got, Err(ClientError::Unreachable(_))), "{got:?}");
         let bad = c.procedure("../../etc/passwd").await;
         assert!(matches!(bad, Err(ClientError::BadCode(_))), "{bad:?}");
+        for id in ["", "..", "../x", "a/b", "a?b", "%2e%2e", &"a".repeat(65)] {
+            let bad = c.payment(id).await;
+            assert!(matches!(bad, Err(ClientError::BadId(_))), "{id:?}: {bad:?}");
+            let bad = c.cancel_payment(id).await;
+            assert!(matches!(bad, Err(ClientError::BadId(_))), "{id:?}: {bad:?}");
+        }
+        let req = NewPayment {
+            procedure_code: "2.000635".into(),
+            copies: None,
+            pages: None,
+            exemption: None,
+            method: motcua_protocol::PaymentMethod::Counter,
+        };
+        for key in ["", " ", "a b", "k\u{e9}y", &"k".repeat(129)] {
+            let bad = c.create_payment(key, &req).await;
+            assert!(
+                matches!(bad, Err(ClientError::BadId(_))),
+                "{key:?}: {bad:?}"
+            );
+        }
     }
 }

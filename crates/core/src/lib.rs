@@ -2,7 +2,8 @@
 //!
 //! - [`catalog`]: load and validate the center's procedure catalog (a data
 //!   file the center edits), and describe fees and processing times in words.
-//! - [`fee`]: compute a fee from the catalog's rules.
+//! - [`fee`]: compute a fee from the catalog's rules, and quote it with an
+//!   exemption (amount in words, legal basis, the proving document).
 //! - [`cccd`]: parse and check the QR on the front of the citizen ID card.
 //! - [`names`]: compare names with case and tone-mark placement folded.
 //! - [`keyboard`]: the on-screen Vietnamese keyboard's composition, and Telex.

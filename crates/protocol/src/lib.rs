@@ -12,6 +12,7 @@ pub mod accounts;
 mod catalog;
 pub mod help;
 pub mod paths;
+pub mod payments;
 mod problem;
 pub mod staff;
 
@@ -21,6 +22,11 @@ pub use accounts::{
 };
 pub use catalog::{Catalog, Component, FeeRule, Field, Procedure, ProcessingTime};
 pub use help::{HelpRequest, HelpRequestList, HelpStatus, NewHelpRequest};
+pub use payments::{
+    AppliedExemption, BANK_SIGNATURE_HEADER, BankWebhook, BankWebhookAck, CounterPayment,
+    CounterPaymentList, Exemption, FeeQuote, FeeQuoteRequest, NewPayment, Payment, PaymentMethod,
+    PaymentStatus, Receipt, VietQrPayment,
+};
 pub use problem::{Problem, ProblemCode};
 pub use staff::{STAFF_TOKEN_HEADER, StaffLogin, StaffSession, StaffUnlock};
 
@@ -61,6 +67,8 @@ mod tests {
         assert_eq!(schemes["staff_token"]["in"], "header");
         assert_eq!(schemes["staff_token"]["name"], "X-Staff-Token");
         assert_eq!(schemes["staff_cookie"]["in"], "cookie");
+        assert_eq!(schemes["bank_signature"]["in"], "header");
+        assert_eq!(schemes["bank_signature"]["name"], "X-Signature");
         let paths = doc["paths"].as_object().cloned().unwrap_or_default();
         assert!(paths.len() >= 10, "{paths:?}");
         for (path, item) in &paths {
@@ -75,6 +83,14 @@ mod tests {
                 match (path.as_str(), method.as_str()) {
                     ("/v1/staff/sessions", "delete") => {
                         assert_eq!(names, ["staff_token", "staff_cookie"], "{method} {path}")
+                    }
+                    _ if path.starts_with("/v1/counter/") => {
+                        assert_eq!(names, ["staff_token", "staff_cookie"], "{method} {path}");
+                        assert!(op["responses"]["401"].is_object(), "{method} {path}");
+                    }
+                    ("/v1/bank/webhook", _) => {
+                        assert_eq!(names, ["bank_signature"], "{method} {path}");
+                        assert!(op["responses"]["401"].is_object(), "{method} {path}");
                     }
                     ("/v1/accounts/vouch", _) => {
                         assert_eq!(security.len(), 1, "both tokens at once");
@@ -91,5 +107,44 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_payment_paths_and_their_schemas_are_in_the_document() {
+        let doc = serde_json::to_value(super::openapi()).unwrap_or_default();
+        for path in [
+            "/v1/fees/quote",
+            "/v1/payments",
+            "/v1/payments/{id}",
+            "/v1/payments/{id}/cancel",
+            "/v1/bank/webhook",
+            "/v1/counter/payments",
+            "/v1/counter/payments/{id}/confirm",
+        ] {
+            assert!(doc["paths"][path].is_object(), "{path} missing");
+        }
+        for schema in [
+            "FeeQuoteRequest",
+            "FeeQuote",
+            "AppliedExemption",
+            "Component",
+            "NewPayment",
+            "Payment",
+            "VietQrPayment",
+            "Receipt",
+            "BankWebhook",
+            "BankWebhookAck",
+            "CounterPaymentList",
+            "Exemption",
+            "PaymentStatus",
+        ] {
+            assert!(
+                doc["components"]["schemas"][schema].is_object(),
+                "schema {schema} missing"
+            );
+        }
+        let key = &doc["paths"]["/v1/payments"]["post"]["parameters"][0];
+        assert_eq!(key["name"], "Idempotency-Key");
+        assert_eq!(key["in"], "header");
     }
 }

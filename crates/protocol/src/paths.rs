@@ -8,6 +8,9 @@ use crate::{
     AccountLookup, AccountLookupResult, AccountVerified, NewOtpChallenge, NewVouch, OtpChallenge,
     OtpVerify, VouchedAccount,
 };
+use crate::{
+    BankWebhook, BankWebhookAck, CounterPaymentList, FeeQuote, FeeQuoteRequest, NewPayment, Payment,
+};
 use crate::{Catalog, Health, HelpRequest, HelpRequestList, NewHelpRequest, Problem, Procedure};
 use crate::{StaffLogin, StaffSession, StaffUnlock};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -18,6 +21,8 @@ pub const KIOSK_TOKEN_SCHEME: &str = "kiosk_token";
 pub const STAFF_TOKEN_SCHEME: &str = "staff_token";
 /// Name of the console session cookie security scheme.
 pub const STAFF_COOKIE_SCHEME: &str = "staff_cookie";
+/// Name of the bank webhook's signature (`X-Signature`) security scheme.
+pub const BANK_SIGNATURE_SCHEME: &str = "bank_signature";
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -38,7 +43,14 @@ pub const STAFF_COOKIE_SCHEME: &str = "staff_cookie";
         vouch_account,
         staff_login,
         staff_logout,
-        staff_unlock
+        staff_unlock,
+        quote_fee,
+        create_payment,
+        get_payment,
+        cancel_payment,
+        bank_webhook,
+        list_counter_payments,
+        confirm_counter_payment
     ),
     components(schemas(Problem)),
     modifiers(&SecuritySchemes)
@@ -74,6 +86,13 @@ impl utoipa::Modify for SecuritySchemes {
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 crate::staff::STAFF_SESSION_COOKIE,
                 "The console session set by POST /v1/staff/sessions (HttpOnly, SameSite=Strict).",
+            ))),
+        );
+        components.add_security_scheme(
+            BANK_SIGNATURE_SCHEME,
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                crate::BANK_SIGNATURE_HEADER,
+                "`sha256=<hex HMAC-SHA256 of the raw body>` under the secret shared with the bank.",
             ))),
         );
     }
@@ -218,3 +237,100 @@ fn staff_logout() {}
         (status = 429, description = "`staff_locked`, with `Retry-After`", body = Problem, content_type = "application/problem+json")
     ))]
 fn staff_unlock() {}
+
+/// The fee of a procedure, computed from the catalog's rule, with the
+/// amount in words, the legal basis and, for an exemption, the document the
+/// dossier must then include. A free procedure quotes 0 with its condition.
+#[utoipa::path(post, path = "/v1/fees/quote", tag = "payments",
+    security(("kiosk_token" = [])),
+    request_body = FeeQuoteRequest,
+    responses(
+        (status = 200, description = "The fee", body = FeeQuote),
+        (status = 400, description = "Malformed, copies or pages out of range, or pages missing for a per-page fee", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such procedure", body = Problem, content_type = "application/problem+json")
+    ))]
+fn quote_fee() {}
+
+/// Creates a payment intent for the fee the catalog gives (the kiosk never
+/// sets the amount), paid by VietQR transfer or at the counter within 30
+/// minutes. The same `Idempotency-Key` from the same kiosk gives the same
+/// intent back (200).
+#[utoipa::path(post, path = "/v1/payments", tag = "payments",
+    security(("kiosk_token" = [])),
+    params(("Idempotency-Key" = String, Header, description = "1 to 128 printable ASCII characters, unique per intent the kiosk means to create")),
+    request_body = NewPayment,
+    responses(
+        (status = 201, description = "Created, `pending`", body = Payment),
+        (status = 200, description = "The intent this key already created, as it stands now", body = Payment),
+        (status = 400, description = "Malformed, no `Idempotency-Key`, copies or pages out of range", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such procedure", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`free_procedure`: the fee is zero, nothing to pay", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`idempotency_key_reused`: the key was used for another request", body = Problem, content_type = "application/problem+json")
+    ))]
+fn create_payment() {}
+
+/// A payment intent of the calling kiosk, with its receipt once paid.
+#[utoipa::path(get, path = "/v1/payments/{id}", tag = "payments",
+    security(("kiosk_token" = [])),
+    params(("id" = String, Path, description = "The intent's id")),
+    responses(
+        (status = 200, description = "The intent", body = Payment),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`payment_not_found`: none with this id for this kiosk", body = Problem, content_type = "application/problem+json")
+    ))]
+fn get_payment() {}
+
+/// Cancels a pending intent of the calling kiosk (a citizen switching from
+/// QR to cash cancels the QR intent and creates a counter one). Cancelling
+/// a cancelled intent answers it again.
+#[utoipa::path(post, path = "/v1/payments/{id}/cancel", tag = "payments",
+    security(("kiosk_token" = [])),
+    params(("id" = String, Path, description = "The intent's id")),
+    responses(
+        (status = 200, description = "Cancelled", body = Payment),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`payment_not_found`: none with this id for this kiosk", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`payment_closed`: already paid or expired", body = Problem, content_type = "application/problem+json")
+    ))]
+fn cancel_payment() {}
+
+/// The bank reports a transfer. The signature is checked on the raw body
+/// before anything is read; a replayed `transaction_id` changes nothing.
+#[utoipa::path(post, path = "/v1/bank/webhook", tag = "payments",
+    security(("bank_signature" = [])),
+    request_body = BankWebhook,
+    responses(
+        (status = 200, description = "Applied (or already applied): the intent is paid", body = BankWebhookAck),
+        (status = 400, description = "Malformed (after a good signature), or a `transaction_id` already recorded with another reference or amount", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`bad_signature`: missing or wrong `X-Signature`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`payment_not_found`: no intent with this reference (the transaction is recorded)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`payment_amount_mismatch` (the intent stays pending) or `payment_closed` (expired, cancelled or already paid: to be refunded by hand); the transaction is recorded", body = Problem, content_type = "application/problem+json")
+    ))]
+fn bank_webhook() {}
+
+/// Counter payments for the console, oldest first: by default the pending
+/// ones a clerk may confirm.
+#[utoipa::path(get, path = "/v1/counter/payments", tag = "payments",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    params(("status" = Option<String>, Query, description = "`pending` (default), `paid`, `expired` or `cancelled`")),
+    responses(
+        (status = 200, description = "Counter payments", body = CounterPaymentList),
+        (status = 400, description = "Unknown status", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`staff_unauthorized`: no console session (a kiosk's helper-mode token is refused)", body = Problem, content_type = "application/problem+json")
+    ))]
+fn list_counter_payments() {}
+
+/// A clerk confirms a counter payment was received: the intent becomes paid,
+/// the clerk is recorded and the receipt issued.
+#[utoipa::path(post, path = "/v1/counter/payments/{id}/confirm", tag = "payments",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    params(("id" = String, Path, description = "The intent's id")),
+    responses(
+        (status = 200, description = "Paid, with the receipt", body = Payment),
+        (status = 401, description = "`staff_unauthorized`: no console session (a kiosk's helper-mode token is refused)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`payment_not_found`: no counter payment with this id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`payment_closed`: already paid, expired or cancelled", body = Problem, content_type = "application/problem+json")
+    ))]
+fn confirm_counter_payment() {}

@@ -47,6 +47,24 @@ pub enum ProblemCode {
     /// The action needs a helper's staff token (`X-Staff-Token`), and none
     /// was given, or it is unknown, expired, or from another kiosk.
     StaffUnauthorized,
+    /// No payment intent with this id (for the calling kiosk), or no intent
+    /// with the webhook's reference.
+    PaymentNotFound,
+    /// The bank reported an amount other than the intent's; the intent stays
+    /// pending and the transaction is recorded for a clerk.
+    PaymentAmountMismatch,
+    /// The intent is no longer pending (paid, expired or cancelled): it can
+    /// be neither paid nor cancelled. Money received for it is recorded to be
+    /// refunded by hand.
+    PaymentClosed,
+    /// The bank webhook's `X-Signature` is missing or wrong.
+    BadSignature,
+    /// The fee is zero (a free procedure or an exemption): there is nothing
+    /// to pay.
+    FreeProcedure,
+    /// The `Idempotency-Key` was already used by this kiosk for a different
+    /// request.
+    IdempotencyKeyReused,
 }
 
 impl ProblemCode {
@@ -67,6 +85,10 @@ impl ProblemCode {
             Self::AccountHasOtherPhone => 409,
             Self::KioskUnauthorized | Self::StaffLoginFailed | Self::StaffUnauthorized => 401,
             Self::StaffLocked => 429,
+            Self::PaymentNotFound => 404,
+            Self::PaymentAmountMismatch | Self::PaymentClosed | Self::FreeProcedure => 409,
+            Self::BadSignature => 401,
+            Self::IdempotencyKeyReused => 422,
         }
     }
 
@@ -92,6 +114,12 @@ impl ProblemCode {
             Self::StaffLoginFailed => "staff_login_failed",
             Self::StaffLocked => "staff_locked",
             Self::StaffUnauthorized => "staff_unauthorized",
+            Self::PaymentNotFound => "payment_not_found",
+            Self::PaymentAmountMismatch => "payment_amount_mismatch",
+            Self::PaymentClosed => "payment_closed",
+            Self::BadSignature => "bad_signature",
+            Self::FreeProcedure => "free_procedure",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
         }
     }
 
@@ -145,6 +173,22 @@ impl ProblemCode {
             Self::StaffUnauthorized => {
                 "Việc này cần cán bộ hỗ trợ xác nhận. Ông/Bà vui lòng gọi cán bộ hỗ trợ."
             }
+            Self::PaymentNotFound => {
+                "Không tìm thấy khoản thanh toán này. Ông/Bà vui lòng gọi cán bộ hỗ trợ."
+            }
+            Self::PaymentAmountMismatch => {
+                "Số tiền nhận được chưa khớp với số tiền phải nộp. Cán bộ sẽ kiểm tra và hỗ trợ Ông/Bà."
+            }
+            Self::PaymentClosed => {
+                "Khoản thanh toán này đã kết thúc (đã nộp, đã hủy hoặc đã hết hạn). Ông/Bà vui lòng gọi cán bộ hỗ trợ."
+            }
+            Self::BadSignature => "Thông báo thanh toán không có chữ ký hợp lệ.",
+            Self::FreeProcedure => {
+                "Thủ tục này không phải nộp lệ phí. Ông/Bà không cần thanh toán."
+            }
+            Self::IdempotencyKeyReused => {
+                "Yêu cầu thanh toán bị trùng với một yêu cầu khác. Ông/Bà vui lòng thử lại."
+            }
         }
     }
 }
@@ -192,7 +236,7 @@ impl Problem {
 
 impl ProblemCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ProblemCode; 19] = [
+    pub const ALL: [ProblemCode; 25] = [
         Self::InvalidRequest,
         Self::NotFound,
         Self::MethodNotAllowed,
@@ -212,6 +256,12 @@ impl ProblemCode {
         Self::StaffLoginFailed,
         Self::StaffLocked,
         Self::StaffUnauthorized,
+        Self::PaymentNotFound,
+        Self::PaymentAmountMismatch,
+        Self::PaymentClosed,
+        Self::BadSignature,
+        Self::FreeProcedure,
+        Self::IdempotencyKeyReused,
     ];
 }
 

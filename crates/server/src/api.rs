@@ -35,15 +35,28 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts/verify", post(crate::accounts::verify))
         .route("/accounts/vouch", post(crate::accounts::vouch))
         .route("/staff/unlock", post(crate::staff::unlock))
+        .route("/fees/quote", post(crate::payments::quote))
+        .route("/payments", post(crate::payments::create))
+        .route("/payments/{id}", get(crate::payments::get_one))
+        .route("/payments/{id}/cancel", post(crate::payments::cancel))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::kiosks::require_kiosk,
         ));
     // The console's login needs no kiosk: it is how a helper gets a session.
-    let console = Router::new().route(
-        "/staff/sessions",
-        post(crate::staff::login).delete(crate::staff::logout),
-    );
+    // The counter's routes want a console session instead, and the bank's
+    // webhook its signature.
+    let console = Router::new()
+        .route(
+            "/staff/sessions",
+            post(crate::staff::login).delete(crate::staff::logout),
+        )
+        .route("/counter/payments", get(crate::payments::counter_list))
+        .route(
+            "/counter/payments/{id}/confirm",
+            post(crate::payments::counter_confirm),
+        )
+        .route("/bank/webhook", post(crate::payments::bank_webhook));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))

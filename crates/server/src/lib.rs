@@ -7,9 +7,12 @@
 
 mod accounts;
 mod api;
+mod bank;
 mod clock;
 mod error;
 mod kiosks;
+mod payment_store;
+mod payments;
 mod sms;
 mod staff;
 mod store;
@@ -26,16 +29,25 @@ pub use accounts::{
     CODES_WINDOW_SECONDS, MAX_CODES_PER_WINDOW, OTP_TTL_SECONDS, RESEND_AFTER_SECONDS, sms_text,
 };
 pub use api::router;
+pub use bank::{
+    BankAccount, DEFAULT_RECEIPT_SERIES, DEFAULT_RECEIPT_TEMPLATE, ENV_BANK_ACCOUNT,
+    ENV_BANK_ACCOUNT_NAME, ENV_BANK_BIN, ENV_BANK_WEBHOOK_SECRET, ENV_RECEIPT_ISSUER,
+    ENV_RECEIPT_SERIES, ENV_RECEIPT_TEMPLATE, PaymentConfig, PaymentConfigError,
+    SAMPLE_BANK_ACCOUNT, SAMPLE_BANK_ACCOUNT_NAME, SAMPLE_BANK_BIN, SAMPLE_RECEIPT_ISSUER,
+    WEBHOOK_SECRET_MIN_CHARS, sign_webhook,
+};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ApiError;
 pub use kiosks::{AuthedKiosk, KIOSK_NAME_MAX_CHARS, KioskError, KioskRow, check_kiosk_name};
+pub use payment_store::MAX_RECEIPT_NUMBER;
+pub use payments::RECEIPT_TITLE;
 pub use sms::{
     DynSmsGateway, FileSink, HttpGateway, SMS_HTTP_TIMEOUT, SMS_OUTBOX_FILE, Secret, SmsConfig,
     SmsError, SmsGateway,
 };
 pub use staff::{
-    KioskStaff, NewStaff, PASSWORD_MIN_CHARS, StaffError, check_new_password, check_new_pin,
-    check_user,
+    ConsoleStaff, KioskStaff, NewStaff, PASSWORD_MIN_CHARS, StaffError, check_new_password,
+    check_new_pin, check_user,
 };
 pub use store::{Store, StoreError};
 pub use tokens::{TOKEN_BYTES, new_token};
@@ -81,6 +93,8 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Sms(#[from] SmsError),
+    #[error("payment settings: {0}")]
+    Payments(#[from] PaymentConfigError),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -96,13 +110,29 @@ pub struct AppState {
     pub store: Store,
     /// Sends the one-time codes.
     pub sms: Arc<dyn DynSmsGateway>,
-    /// The time the account rules act at.
+    /// The time the account and payment rules act at.
     pub clock: Arc<dyn Clock>,
+    /// The bank account, webhook secret and receipt settings.
+    pub payments: Arc<PaymentConfig>,
 }
 
 impl AppState {
-    /// Opens the data folder, migrates the database and loads the catalog.
+    /// Opens the data folder, migrates the database and loads the catalog;
+    /// reads the payment settings from the environment
+    /// ([`PaymentConfig::from_env`]).
     pub async fn open(config: &Config) -> Result<Self, StartError> {
+        let payments = PaymentConfig::from_env()?;
+        if payments.bank_is_sample {
+            tracing::warn!(
+                "payments use the SAMPLE bank account: set MOTCUA_BANK_BIN, MOTCUA_BANK_ACCOUNT \
+                 and MOTCUA_BANK_ACCOUNT_NAME before citizens pay"
+            );
+        }
+        if payments.webhook_secret.is_none() {
+            tracing::warn!(
+                "no MOTCUA_BANK_WEBHOOK_SECRET: the bank webhook refuses every notification"
+            );
+        }
         std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
             path: config.data_dir.display().to_string(),
             source,
@@ -124,6 +154,7 @@ impl AppState {
             store,
             sms,
             clock: Arc::new(SystemClock),
+            payments: Arc::new(payments),
         })
     }
 }

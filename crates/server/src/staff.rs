@@ -681,6 +681,50 @@ impl FromRequestParts<AppState> for KioskStaff {
     }
 }
 
+/// The helper whose console session (from `POST /v1/staff/sessions`,
+/// unexpired) came with the request, in `X-Staff-Token` or the console
+/// cookie. A kiosk's helper-mode token is refused: what it unlocks is one
+/// kiosk's vouching, not the counter's money.
+#[derive(Debug, Clone)]
+pub struct ConsoleStaff {
+    /// The opaque staff id, for logs and records.
+    pub staff_id: String,
+    /// The user name, for audit records.
+    pub user: String,
+}
+
+impl FromRequestParts<AppState> for ConsoleStaff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        let refuse = |detail: &str| ApiError::new(ProblemCode::StaffUnauthorized, detail);
+        let token = staff_token(&parts.headers)
+            .ok_or_else(|| refuse("a console session (X-Staff-Token or cookie) is required"))?;
+        let Some(session) = s.store.staff_session(token).await? else {
+            tracing::info!("unknown console token refused");
+            return Err(refuse("the staff token is unknown or has ended"));
+        };
+        let now = s.clock.now().unix_timestamp();
+        let reason = if session.kind != SessionKind::Console.as_str() {
+            Some("a kiosk's helper-mode token, not a console session")
+        } else if session.expires_at <= now {
+            Some("expired")
+        } else if !session.active {
+            Some("the helper is disabled")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            tracing::info!(session = %session.id, reason, "console token refused");
+            return Err(refuse(&format!("the staff token is refused: {reason}")));
+        }
+        Ok(Self {
+            staff_id: session.staff_id,
+            user: session.user,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
