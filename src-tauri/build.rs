@@ -25,6 +25,9 @@ fn main() {
         "remove_page",
         "component_pages",
         "mark_on_paper",
+        "quote_fee",
+        "start_payment",
+        "payment_status",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

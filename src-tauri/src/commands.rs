@@ -10,11 +10,11 @@ use crate::Kiosk;
 use crate::camera::{CameraPurpose, CameraService, CameraView};
 use crate::ipc::{
     AccountReady, AccountStatus, CardView, CatalogView, CodeSent, CommandError, ComponentPagesView,
-    Composed, DraftView, ErrorCode, HelpCall, KeyPress, KioskInfo, ProcedureSummary, ProcedureView,
-    StaffView,
+    Composed, DraftView, ErrorCode, FeeView, HelpCall, KeyPress, KioskInfo, PaymentView,
+    ProcedureSummary, ProcedureView, StaffView,
 };
 use crate::scanning::Scanner;
-use crate::session::{Session, StaffToken};
+use crate::session::{HeldPayment, Session, StaffToken};
 use crate::speech::{Speech, SpeechError, SpeechSettings};
 
 /// Who this kiosk is and which backend it uses.
@@ -446,4 +446,138 @@ pub fn mark_on_paper(
     })?;
     tracing::info!(component = %component, on_paper, "helper marked a component");
     Ok(view)
+}
+
+/// How a rule asks for copies or pages: the request's `copies`/`pages`.
+fn fee_inputs(
+    rule: &motcua_protocol::FeeRule,
+    copies: u32,
+    pages: u32,
+) -> (Option<u32>, Option<u32>, bool) {
+    use motcua_protocol::FeeRule;
+    match rule {
+        FeeRule::PerCopy { .. } => (Some(copies.max(1)), None, true),
+        FeeRule::PerPage { .. } => (Some(copies.max(1)), Some(pages.max(1)), true),
+        FeeRule::Free { .. } | FeeRule::Flat { .. } => (None, None, false),
+    }
+}
+
+/// The fee for `procedure_code` and `copies`, from the backend (which
+/// computes it from the catalog; a per-page fee counts the pages scanned).
+#[tauri::command]
+#[specta::specta]
+pub async fn quote_fee(
+    kiosk: State<'_, Kiosk>,
+    session: State<'_, Session>,
+    procedure_code: String,
+    copies: u32,
+) -> Result<FeeView, CommandError> {
+    let catalog = kiosk.client.catalog().await?;
+    let procedure = motcua_core::catalog::find(&catalog, &procedure_code)
+        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no such procedure"))?;
+    let (copies, pages, asks_copies) = fee_inputs(&procedure.fee, copies, session.page_count());
+    let quote = kiosk
+        .client
+        .quote_fee(&motcua_protocol::FeeQuoteRequest {
+            procedure_code,
+            copies,
+            pages,
+            exemption: None,
+        })
+        .await?;
+    Ok(FeeView {
+        free: quote.amount == 0,
+        amount_text: quote.amount_text,
+        amount_in_words: quote.amount_in_words,
+        rule_text: quote.rule_text,
+        legal_basis: quote.legal_basis,
+        copies: quote.copies,
+        asks_copies,
+    })
+}
+
+/// Starts paying (or shows the payment already started for the same
+/// request): by VietQR transfer or at the counter. Switching method cancels
+/// the other one first, so only one can be paid.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_payment(
+    kiosk: State<'_, Kiosk>,
+    session: State<'_, Session>,
+    procedure_code: String,
+    copies: u32,
+    method: String,
+) -> Result<PaymentView, CommandError> {
+    let method = match method.as_str() {
+        "vietqr" => motcua_protocol::PaymentMethod::Vietqr,
+        "counter" => motcua_protocol::PaymentMethod::Counter,
+        _ => {
+            return Err(CommandError::new(
+                ErrorCode::InvalidRequest,
+                "method is vietqr or counter",
+            ));
+        }
+    };
+    let catalog = kiosk.client.catalog().await?;
+    let procedure = motcua_core::catalog::find(&catalog, &procedure_code)
+        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no such procedure"))?;
+    let (copies, pages, _) = fee_inputs(&procedure.fee, copies, session.page_count());
+    let request = motcua_protocol::NewPayment {
+        procedure_code,
+        copies,
+        pages,
+        exemption: None,
+        method,
+    };
+    let held = session.payment();
+    let key = match &held {
+        Some(h) if h.request == request => h.key.clone(),
+        _ => {
+            // Another method or amount: the earlier intent must not be paid too.
+            if let Some(id) = held.and_then(|h| h.id) {
+                let open = kiosk.client.payment(&id).await?;
+                if open.status == motcua_protocol::PaymentStatus::Paid {
+                    return Ok(PaymentView::from_payment(&open));
+                }
+                match kiosk.client.cancel_payment(&id).await {
+                    Ok(_) => {}
+                    // Expired meanwhile: nothing left to cancel.
+                    Err(e)
+                        if e.problem_code()
+                            == Some(motcua_protocol::ProblemCode::PaymentClosed) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            uuid::Uuid::new_v4().to_string()
+        }
+    };
+    session.set_payment(Some(HeldPayment {
+        id: None,
+        key: key.clone(),
+        request: request.clone(),
+    }));
+    let payment = kiosk.client.create_payment(&key, &request).await?;
+    session.set_payment(Some(HeldPayment {
+        id: Some(payment.id.clone()),
+        key,
+        request,
+    }));
+    tracing::info!(payment = %payment.id, method = ?payment.method, "payment started");
+    Ok(PaymentView::from_payment(&payment))
+}
+
+/// The payment under way, as the backend has it now (the screen asks
+/// every few seconds until it is paid).
+#[tauri::command]
+#[specta::specta]
+pub async fn payment_status(
+    kiosk: State<'_, Kiosk>,
+    session: State<'_, Session>,
+) -> Result<PaymentView, CommandError> {
+    let id = session
+        .payment()
+        .and_then(|h| h.id)
+        .ok_or_else(|| CommandError::new(ErrorCode::PaymentClosed, "no payment in this session"))?;
+    let payment = kiosk.client.payment(&id).await?;
+    Ok(PaymentView::from_payment(&payment))
 }

@@ -256,6 +256,129 @@ impl ComponentPagesView {
     }
 }
 
+/// The fee for this dossier, computed by the backend from the catalog.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FeeView {
+    /// Nothing to pay: the payment step is skipped.
+    pub free: bool,
+    pub amount_text: String,
+    pub amount_in_words: String,
+    pub rule_text: String,
+    pub legal_basis: String,
+    pub copies: u32,
+    /// The fee depends on the number of copies: ask how many.
+    pub asks_copies: bool,
+}
+
+/// A payment under way, or paid.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentView {
+    /// `vietqr` or `counter`.
+    pub method: String,
+    /// `pending`, `paid`, `expired` or `cancelled`.
+    pub status: String,
+    pub amount_text: String,
+    pub amount_in_words: String,
+    /// The transfer content, also printed on the receipt.
+    pub reference: String,
+    /// VietQR: the QR's modules, row by row, `1` dark and `0` light.
+    pub qr_modules: Option<String>,
+    pub qr_width: Option<u32>,
+    pub account_name: Option<String>,
+    pub account_number: Option<String>,
+    /// A sample bank account (the center has not set its own): never to
+    /// be paid into.
+    pub sample_account: bool,
+    /// Counter: the 6-digit code the citizen tells the clerk.
+    pub counter_code: Option<String>,
+    pub receipt: Option<ReceiptView>,
+}
+
+/// The electronic receipt (biên lai điện tử).
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReceiptView {
+    pub title: String,
+    /// Mẫu số.
+    pub template: String,
+    /// Ký hiệu.
+    pub symbol: String,
+    /// Số, 7 digits.
+    pub number: String,
+    /// `dd/mm/yyyy hh:mm`, Vietnam time.
+    pub issued_at: String,
+    pub issuer: String,
+    pub procedure_name: String,
+    pub amount_text: String,
+    pub amount_in_words: String,
+    pub reference: String,
+}
+
+impl PaymentView {
+    pub fn from_payment(p: &motcua_protocol::Payment) -> Self {
+        let qr = p
+            .vietqr
+            .as_ref()
+            .and_then(|v| motcua_core::vietqr::QrMatrix::of(&v.payload).ok());
+        Self {
+            method: match p.method {
+                motcua_protocol::PaymentMethod::Vietqr => "vietqr",
+                motcua_protocol::PaymentMethod::Counter => "counter",
+            }
+            .to_owned(),
+            status: match p.status {
+                motcua_protocol::PaymentStatus::Pending => "pending",
+                motcua_protocol::PaymentStatus::Paid => "paid",
+                motcua_protocol::PaymentStatus::Expired => "expired",
+                motcua_protocol::PaymentStatus::Cancelled => "cancelled",
+            }
+            .to_owned(),
+            amount_text: p.amount_text.clone(),
+            amount_in_words: p.amount_in_words.clone(),
+            reference: p.reference.clone(),
+            qr_width: qr.as_ref().and_then(|q| u32::try_from(q.width).ok()),
+            qr_modules: qr.map(|q| q.dark.iter().map(|&d| if d { '1' } else { '0' }).collect()),
+            account_name: p.vietqr.as_ref().map(|v| v.account_name.clone()),
+            account_number: p.vietqr.as_ref().map(|v| v.account_number.clone()),
+            sample_account: p.vietqr.as_ref().is_some_and(|v| v.sample),
+            counter_code: p.counter_code.clone(),
+            receipt: p.receipt.as_ref().map(|r| ReceiptView {
+                title: r.title.clone(),
+                template: r.template.clone(),
+                symbol: r.symbol.clone(),
+                number: r.number_text.clone(),
+                issued_at: local_time(&r.issued_at),
+                issuer: r.issuer.clone(),
+                procedure_name: r.procedure_name.clone(),
+                amount_text: r.amount_text.clone(),
+                amount_in_words: r.amount_in_words.clone(),
+                reference: r.reference.clone(),
+            }),
+        }
+    }
+}
+
+/// An RFC 3339 time as `dd/mm/yyyy hh:mm` in Vietnam (UTC+7); as given
+/// when it does not parse.
+fn local_time(rfc3339: &str) -> String {
+    let Ok(t) =
+        time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+    else {
+        return rfc3339.to_owned();
+    };
+    let t = t.to_offset(time::macros::offset!(+7));
+    format!(
+        "{:02}/{:02}/{:04} {:02}:{:02}",
+        t.day(),
+        u8::from(t.month()),
+        t.year(),
+        t.hour(),
+        t.minute()
+    )
+}
+
 /// Helper mode is on.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -357,6 +480,9 @@ pub enum ErrorCode {
     ScanUnreadable,
     /// The component already holds the most pages it may.
     TooManyPages,
+    /// The payment was closed (paid, expired or cancelled) or never existed
+    /// in this session.
+    PaymentClosed,
 }
 
 impl From<crate::scanning::ScansError> for CommandError {
@@ -418,15 +544,14 @@ impl From<ClientError> for CommandError {
                 // The kiosk's token was refused (revoked, or the backend was
                 // set up anew): nothing the citizen can do, a helper must look.
                 ProblemCode::Internal | ProblemCode::KioskUnauthorized => ErrorCode::BackendError,
-                // No command here uses staff tokens yet; helper mode will
-                // give these codes their own messages.
                 ProblemCode::StaffLoginFailed => ErrorCode::StaffDenied,
                 ProblemCode::StaffLocked => ErrorCode::StaffLocked,
                 ProblemCode::StaffUnauthorized => ErrorCode::StaffRequired,
-                // No kiosk command pays yet; the payment screens will map these.
-                ProblemCode::PaymentNotFound
-                | ProblemCode::PaymentAmountMismatch
-                | ProblemCode::PaymentClosed
+                ProblemCode::PaymentNotFound | ProblemCode::PaymentClosed => {
+                    ErrorCode::PaymentClosed
+                }
+                // The kiosk never sends these: a bank's or a mistake of ours.
+                ProblemCode::PaymentAmountMismatch
                 | ProblemCode::BadSignature
                 | ProblemCode::FreeProcedure
                 | ProblemCode::IdempotencyKeyReused => ErrorCode::BackendError,

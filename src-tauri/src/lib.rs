@@ -172,6 +172,9 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::remove_page,
         commands::component_pages,
         commands::mark_on_paper,
+        commands::quote_fee,
+        commands::start_payment,
+        commands::payment_status,
     ])
 }
 

@@ -221,6 +221,12 @@ impl Scans {
         self.components.is_empty()
     }
 
+    /// Pages kept across every component.
+    pub fn page_count(&self) -> u32 {
+        let n: usize = self.components.values().map(|c| c.pages.len()).sum();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
     /// All pages of every component, for the end of a session.
     pub fn clear(&mut self) {
         self.components.clear();

@@ -20,6 +20,17 @@ struct Held {
     staff: Option<StaffToken>,
     /// The pages scanned for each dossier component.
     scans: Scans,
+    /// The payment under way: its id, and the request and idempotency key
+    /// it was made with (the same request again reuses the key).
+    payment: Option<HeldPayment>,
+}
+
+/// A payment intent this session made.
+#[derive(Debug, Clone)]
+pub struct HeldPayment {
+    pub id: Option<String>,
+    pub key: String,
+    pub request: motcua_protocol::NewPayment,
 }
 
 /// A helper's token from a PIN unlock. Its `Debug` hides the secret.
@@ -99,6 +110,22 @@ impl Session {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&mut h.scans)
+    }
+
+    /// The payment this session made, if any.
+    pub fn payment(&self) -> Option<HeldPayment> {
+        self.held.lock().ok().and_then(|h| h.payment.clone())
+    }
+
+    pub fn set_payment(&self, payment: Option<HeldPayment>) {
+        if let Ok(mut h) = self.held.lock() {
+            h.payment = payment;
+        }
+    }
+
+    /// Pages kept across every component (what a per-page fee counts).
+    pub fn page_count(&self) -> u32 {
+        self.with_scans(|s| s.page_count())
     }
 
     /// Whether the session holds nothing of anyone.

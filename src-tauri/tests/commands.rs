@@ -789,3 +789,114 @@ fn a_document_camera_captures_its_newest_frame() {
     invoke(&h, "stop_camera", json!({})).unwrap_or_else(|e| panic!("{e}"));
     assert!(!camera.is_running());
 }
+
+#[test]
+fn a_fee_is_paid_at_the_counter_and_a_receipt_comes_back() {
+    let h = harness(Options::default());
+    // A free procedure: nothing to pay, the step is skipped.
+    let free = invoke(
+        &h,
+        "quote_fee",
+        json!({"procedureCode": "1.001193", "copies": 1}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(free["free"], true, "{free}");
+
+    // 8.000 đồng a copy: three copies.
+    let fee = invoke(
+        &h,
+        "quote_fee",
+        json!({"procedureCode": "2.000635", "copies": 3}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(fee["free"], false);
+    assert_eq!(fee["asksCopies"], true);
+    assert_eq!(fee["amountText"], "24.000 đồng", "{fee}");
+    assert_eq!(fee["amountInWords"], "Hai mươi tư nghìn đồng", "{fee}");
+
+    let err = invoke(&h, "payment_status", json!({}))
+        .err()
+        .unwrap_or_else(|| panic!("a status without a payment"));
+    assert_eq!(err["code"], "payment_closed", "{err}");
+
+    // The QR first, then the citizen prefers cash: the QR intent is cancelled.
+    let qr = invoke(
+        &h,
+        "start_payment",
+        json!({"procedureCode": "2.000635", "copies": 3, "method": "vietqr"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(qr["status"], "pending");
+    let width = qr["qrWidth"].as_u64().unwrap_or(0) as usize;
+    assert!(width >= 21, "{qr}");
+    assert_eq!(
+        qr["qrModules"].as_str().map(str::len),
+        Some(width * width),
+        "one character a module"
+    );
+    assert_eq!(qr["sampleAccount"], true, "no bank is configured here");
+    // The same request again shows the same intent.
+    let again = invoke(
+        &h,
+        "start_payment",
+        json!({"procedureCode": "2.000635", "copies": 3, "method": "vietqr"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again["reference"], qr["reference"]);
+
+    let counter = invoke(
+        &h,
+        "start_payment",
+        json!({"procedureCode": "2.000635", "copies": 3, "method": "counter"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let code = counter["counterCode"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(code.len(), 6, "{counter}");
+    assert_ne!(counter["reference"], qr["reference"]);
+
+    // A clerk confirms it in the console.
+    add_helper(&h, "canbo.lan", "482916");
+    let kiosk = h.window.state::<Kiosk>();
+    let paid = tauri::async_runtime::block_on(async {
+        let console = kiosk
+            .client
+            .login_staff("canbo.lan", "mật-khẩu-dài-đủ")
+            .await
+            .unwrap_or_else(|e| panic!("login: {e}"));
+        let pending = kiosk
+            .client
+            .counter_payments(&console.token)
+            .await
+            .unwrap_or_else(|e| panic!("list: {e}"));
+        let item = pending
+            .items
+            .iter()
+            .find(|p| p.counter_code == code)
+            .unwrap_or_else(|| panic!("the counter payment is not listed"));
+        assert_eq!(pending.items.len(), 1, "the cancelled QR is not listed");
+        kiosk
+            .client
+            .confirm_counter_payment(&console.token, &item.id)
+            .await
+            .unwrap_or_else(|e| panic!("confirm: {e}"))
+    });
+    assert_eq!(paid.status, motcua_protocol::PaymentStatus::Paid);
+
+    let status = invoke(&h, "payment_status", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status["status"], "paid");
+    let receipt = &status["receipt"];
+    assert_eq!(receipt["number"], "0000001", "{receipt}");
+    assert_eq!(receipt["amountInWords"], "Hai mươi tư nghìn đồng");
+    assert!(
+        receipt["symbol"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("AA-"))
+    );
+
+    // The session's end forgets the payment.
+    invoke(&h, "end_session", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert!(invoke(&h, "payment_status", json!({})).is_err());
+}

@@ -233,6 +233,21 @@ impl ApiClient {
         self.post("/v1/staff/unlock", &body).await
     }
 
+    /// Logs a helper in to the console with their password: the answer's
+    /// token (12 hours) authorises console actions such as confirming a
+    /// counter payment.
+    pub async fn login_staff(
+        &self,
+        user: &str,
+        password: &str,
+    ) -> Result<StaffSession, ClientError> {
+        let body = motcua_protocol::StaffLogin {
+            user: user.to_owned(),
+            password: password.to_owned(),
+        };
+        self.post("/v1/staff/sessions", &body).await
+    }
+
     /// Ends helper mode early: the staff token stops working.
     pub async fn end_staff_session(&self, staff_token: &str) -> Result<(), ClientError> {
         let resp = self

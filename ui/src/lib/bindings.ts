@@ -90,6 +90,22 @@ export const commands = {
 	 *  counter, or takes the mark back.
 	 */
 	markOnPaper: (component: string, onPaper: boolean) => typedError<ComponentPagesView, CommandError_Serialize>(__TAURI_INVOKE("mark_on_paper", { component, onPaper })),
+	/**
+	 *  The fee for `procedure_code` and `copies`, from the backend (which
+	 *  computes it from the catalog; a per-page fee counts the pages scanned).
+	 */
+	quoteFee: (procedureCode: string, copies: number) => typedError<FeeView, CommandError_Serialize>(__TAURI_INVOKE("quote_fee", { procedureCode, copies })),
+	/**
+	 *  Starts paying (or shows the payment already started for the same
+	 *  request): by VietQR transfer or at the counter. Switching method cancels
+	 *  the other one first, so only one can be paid.
+	 */
+	startPayment: (procedureCode: string, copies: number, method: string) => typedError<PaymentView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("start_payment", { procedureCode, copies, method })),
+	/**
+	 *  The payment under way, as the backend has it now (the screen asks
+	 *  every few seconds until it is paid).
+	 */
+	paymentStatus: () => typedError<PaymentView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("payment_status")),
 };
 
 /* Types */
@@ -289,7 +305,25 @@ export type ErrorCode =
 /**  What was captured is not a usable image. */
 "scan_unreadable" | 
 /**  The component already holds the most pages it may. */
-"too_many_pages";
+"too_many_pages" | 
+/**
+ *  The payment was closed (paid, expired or cancelled) or never existed
+ *  in this session.
+ */
+"payment_closed";
+
+/**  The fee for this dossier, computed by the backend from the catalog. */
+export type FeeView = {
+	/**  Nothing to pay: the payment step is skipped. */
+	free: boolean,
+	amountText: string,
+	amountInWords: string,
+	ruleText: string,
+	legalBasis: string,
+	copies: number,
+	/**  The fee depends on the number of copies: ask how many. */
+	asksCopies: boolean,
+};
 
 export type FieldView = {
 	code: string,
@@ -345,6 +379,59 @@ export type KioskInfo_Serialize = {
 
 export type MarkKey = "circumflex" | "breve" | "horn" | "stroke";
 
+/**  A payment under way, or paid. */
+export type PaymentView = PaymentView_Serialize | PaymentView_Deserialize;
+
+/**  A payment under way, or paid. */
+export type PaymentView_Deserialize = {
+	/**  `vietqr` or `counter`. */
+	method: string,
+	/**  `pending`, `paid`, `expired` or `cancelled`. */
+	status: string,
+	amountText: string,
+	amountInWords: string,
+	/**  The transfer content, also printed on the receipt. */
+	reference: string,
+	/**  VietQR: the QR's modules, row by row, `1` dark and `0` light. */
+	qrModules?: string | null,
+	qrWidth?: number | null,
+	accountName?: string | null,
+	accountNumber?: string | null,
+	/**
+	 *  A sample bank account (the center has not set its own): never to
+	 *  be paid into.
+	 */
+	sampleAccount: boolean,
+	/**  Counter: the 6-digit code the citizen tells the clerk. */
+	counterCode?: string | null,
+	receipt?: ReceiptView | null,
+};
+
+/**  A payment under way, or paid. */
+export type PaymentView_Serialize = {
+	/**  `vietqr` or `counter`. */
+	method: string,
+	/**  `pending`, `paid`, `expired` or `cancelled`. */
+	status: string,
+	amountText: string,
+	amountInWords: string,
+	/**  The transfer content, also printed on the receipt. */
+	reference: string,
+	/**  VietQR: the QR's modules, row by row, `1` dark and `0` light. */
+	qrModules: string | null,
+	qrWidth: number | null,
+	accountName: string | null,
+	accountNumber: string | null,
+	/**
+	 *  A sample bank account (the center has not set its own): never to
+	 *  be paid into.
+	 */
+	sampleAccount: boolean,
+	/**  Counter: the 6-digit code the citizen tells the clerk. */
+	counterCode: string | null,
+	receipt: ReceiptView | null,
+};
+
 export type ProcedureSummary = {
 	code: string,
 	name: string,
@@ -382,6 +469,24 @@ export type ProcedureView_Serialize = {
 	feeBasis: string,
 	timeText: string,
 	resultPlace: string,
+};
+
+/**  The electronic receipt (biên lai điện tử). */
+export type ReceiptView = {
+	title: string,
+	/**  Mẫu số. */
+	template: string,
+	/**  Ký hiệu. */
+	symbol: string,
+	/**  Số, 7 digits. */
+	number: string,
+	/**  `dd/mm/yyyy hh:mm`, Vietnam time. */
+	issuedAt: string,
+	issuer: string,
+	procedureName: string,
+	amountText: string,
+	amountInWords: string,
+	reference: string,
 };
 
 /**  How fast the voice speaks. */
