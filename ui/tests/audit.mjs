@@ -69,6 +69,7 @@ const SCREENS = [
   { name: 'phone', query: '&screen=phone&code=2.000635', ready: '[data-testid="pad-1"]', main: ['back', 'primary', 'no-phone'] },
   { name: 'staff', query: '&screen=staff&code=2.000635', ready: '[data-testid="kb-a"]', main: ['back', 'primary', 'kb-a', 'kb-clear'] },
   { name: 'scan', query: '&screen=scan&code=2.000635', ready: '[data-testid="scan-capture"]', main: ['back', 'primary', 'scan-capture', 'scan-paper'] },
+  { name: 'pay', query: '&screen=pay&code=2.000635', ready: '[data-testid="pay-amount"]', main: ['back', 'primary', 'pay-counter', 'pay-more'] },
   { name: 'code', query: '&screen=code&code=2.000635', ready: '[data-testid="pad-1"]', main: ['back', 'primary'] },
   { name: 'handover', query: '&screen=handover&code=2.000635', ready: '[data-testid="handover-called"]', main: ['primary'] },
   { name: 'help-coming', query: '&screen=list&help=ok', ready: '[data-testid="help-dialog-ok"]', dialog: true },

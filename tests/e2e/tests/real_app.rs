@@ -33,9 +33,37 @@ enum CardBy {
     Camera,
 }
 
+/// What the bank and the server share to sign payment notices.
+const WEBHOOK_SECRET: &str = "e2e-bank-webhook-secret";
+
+/// The bank tells the server a transfer with `reference` arrived, signed.
+async fn bank_pays(server_url: &str, reference: &str, amount: u64) -> anyhow::Result<()> {
+    let body = serde_json::to_vec(&motcua_protocol::BankWebhook {
+        reference: reference.to_owned(),
+        amount,
+        transaction_id: format!("FT{reference}"),
+        paid_at: "2026-11-26T02:00:00Z".to_owned(),
+    })?;
+    let signature = motcua_server::sign_webhook(WEBHOOK_SECRET, &body);
+    let resp = reqwest::Client::new()
+        .post(format!("{server_url}/v1/bank/webhook"))
+        .header(motcua_protocol::BANK_SIGNATURE_HEADER, signature)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await?;
+    ensure!(
+        resp.status().is_success(),
+        "the webhook was refused: {}",
+        resp.status()
+    );
+    Ok(())
+}
+
 /// The helper who vouches for a citizen without a phone.
 const HELPER_USER: &str = "canbo.lan";
 const HELPER_PIN: &str = "482916";
+const HELPER_PASSWORD: &str = "mật-khẩu-của-lan";
 
 /// A foreign QR, something people do hold up: a web address.
 const FOREIGN_QR: &str = "https://dichvucong.gov.vn/p/home/dvc-trang-chu.html";
@@ -75,6 +103,10 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
         sms: motcua_server::SmsConfig::default(),
     })
     .await?;
+    let mut state = state;
+    state.payments = std::sync::Arc::new(motcua_server::PaymentConfig::from_lookup(|name| {
+        (name == motcua_server::ENV_BANK_WEBHOOK_SECRET).then(|| WEBHOOK_SECRET.to_owned())
+    })?);
     let kiosk_id = format!("e2e-{label}");
     // The kiosk is registered under its id, as `motcua server kiosk add` does.
     let token = state
@@ -87,7 +119,7 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
             &motcua_server::NewStaff {
                 user: HELPER_USER.to_owned(),
                 display_name: Some("Nguyễn Thị Lan".to_owned()),
-                password: motcua_server::Secret::new("mật-khẩu-của-lan".to_owned()),
+                password: motcua_server::Secret::new(HELPER_PASSWORD.to_owned()),
                 pin: motcua_server::Secret::new(HELPER_PIN.to_owned()),
             },
             time::OffsetDateTime::now_utc(),
@@ -457,6 +489,62 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
         "pages list says {listed:?}"
     );
     app.screenshot(&shots.join(format!("{label}-9b-scan-pages.png")))
+        .await?;
+    app.click("[data-testid=primary]").await?;
+
+    // The fee: 8.000 đồng for one copy; by VietQR, confirmed by the bank's
+    // signed notice (landscape), or cash at the counter, confirmed by a
+    // clerk in the console (portrait). The screen moves on by itself.
+    app.wait_for("[data-testid=screen-pay]").await?;
+    app.screen_changed();
+    let amount = app
+        .wait_for("[data-testid=pay-amount]")
+        .await?
+        .text()
+        .await?;
+    ensure!(amount == "8.000 đồng", "the fee shows as {amount:?}");
+    match card_by {
+        CardBy::Reader => {
+            app.click("[data-testid=primary]").await?;
+            app.wait_for("[data-testid=pay-qr] svg").await?;
+            let reference = app
+                .wait_for("[data-testid=pay-reference]")
+                .await?
+                .text()
+                .await?;
+            app.screenshot(&shots.join(format!("{label}-9c-pay-qr.png")))
+                .await?;
+            bank_pays(&server.url(), &reference, 8000).await?;
+        }
+        CardBy::Camera => {
+            app.click("[data-testid=pay-counter]").await?;
+            let code = app
+                .wait_for("[data-testid=pay-counter-code]")
+                .await?
+                .text()
+                .await?;
+            app.screenshot(&shots.join(format!("{label}-9c-pay-counter.png")))
+                .await?;
+            let console = client.login_staff(HELPER_USER, HELPER_PASSWORD).await?;
+            let pending = client.counter_payments(&console.token).await?;
+            let item = pending
+                .items
+                .iter()
+                .find(|p| p.counter_code == code)
+                .with_context(|| format!("no counter payment with code {code}"))?;
+            client
+                .confirm_counter_payment(&console.token, &item.id)
+                .await?;
+        }
+    }
+    let number = app
+        .wait_for("[data-testid=receipt-number]")
+        .await?
+        .text()
+        .await?;
+    ensure!(number == "0000001", "the receipt number is {number:?}");
+    app.screen_changed();
+    app.screenshot(&shots.join(format!("{label}-9d-receipt.png")))
         .await?;
     app.click("[data-testid=primary]").await?;
 

@@ -38,6 +38,7 @@ const MESSAGES: Record<UiError['code'], StringKey> = {
   scanner_unavailable: 'error.scannerUnavailable',
   scan_unreadable: 'error.scanUnreadable',
   too_many_pages: 'error.tooManyPages',
+  payment_closed: 'error.paymentClosed',
   timeout: 'error.timeout',
   internal: 'error.generic',
 };

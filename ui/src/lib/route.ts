@@ -14,6 +14,7 @@ export type Route =
   | { screen: 'phone'; code: string }
   | { screen: 'code'; code: string; phone: string; resendAfterSeconds: number }
   | { screen: 'scan'; code: string; index: number; helperHere: boolean }
+  | { screen: 'pay'; code: string; helperHere: boolean }
   /** helper mode: to vouch for the account, or to unlock and go back to a scan screen */
   | { screen: 'staff'; code: string; purpose: 'vouch' }
   | { screen: 'staff'; code: string; purpose: 'unlock'; index: number; helperHere: boolean }
@@ -65,6 +66,7 @@ export function parseDeepLink(search: string): DeepLink {
   else if (screen === 'handover' && code && CODE.test(code)) base.route = { screen: 'handover', code, reason: 'handover' };
   else if (screen === 'phone' && code && CODE.test(code)) base.route = { screen: 'phone', code };
   else if (screen === 'staff' && code && CODE.test(code)) base.route = { screen: 'staff', code, purpose: 'vouch' };
+  else if (screen === 'pay' && code && CODE.test(code)) base.route = { screen: 'pay', code, helperHere: false };
   else if (screen === 'scan' && code && CODE.test(code)) base.route = { screen: 'scan', code, index: 0, helperHere: false };
   else if (screen === 'code' && code && CODE.test(code))
     base.route = { screen: 'code', code, phone: '0912345678', resendAfterSeconds: 60 };

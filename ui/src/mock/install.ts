@@ -2,7 +2,7 @@
 // Loaded with a dynamic import so none of this is in the main bundle.
 
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { CommandError, ComponentPagesView, Composed, DraftView, HelpCall, KeyPress, KioskInfo } from '../lib/bindings';
+import type { CommandError, ComponentPagesView, Composed, DraftView, FeeView, HelpCall, KeyPress, KioskInfo, PaymentView } from '../lib/bindings';
 import { MOCK_CARD, MOCK_PAGE_JPEG, MOCK_PROCEDURES, mockCatalog } from './catalog';
 
 export type MockOptions = { helpFails?: boolean; listFails?: boolean; delayMs?: number };
@@ -44,6 +44,42 @@ export function installMock(opts: MockOptions = {}): void {
       case 'verify_code':
         if (args['code'] !== '123456') throw { code: 'otp_wrong', detail: 'mock: the code is 123456', attemptsLeft: 4, retryAfterSeconds: null } satisfies CommandError;
         return { created: true };
+      case 'quote_fee': {
+        const copies = Number(args['copies'] ?? 1);
+        const p = MOCK_PROCEDURES.find((x) => x.code === args['procedureCode']);
+        const free = !p || p.feeInWords === null;
+        const amount = free ? 0 : 8000 * copies;
+        return {
+          free,
+          amountText: `${amount.toLocaleString('vi-VN')} đồng`,
+          amountInWords: copies === 1 ? 'Tám nghìn đồng' : `${copies} lần tám nghìn đồng`,
+          ruleText: p?.feeText ?? 'Miễn phí',
+          legalBasis: p?.feeBasis ?? '',
+          copies,
+          asksCopies: !free,
+        } satisfies FeeView;
+      }
+      case 'start_payment':
+      case 'payment_status': {
+        // A stand-in pattern, not a real QR: the preview shows the layout only.
+        const width = 29;
+        const modules = Array.from({ length: width * width }, (_, i) => ((i * 7919) % 13 < 6 ? '1' : '0')).join('');
+        const counter = args['method'] === 'counter';
+        return {
+          method: counter ? 'counter' : 'vietqr',
+          status: 'pending',
+          amountText: '8.000 đồng',
+          amountInWords: 'Tám nghìn đồng',
+          reference: 'MCAB12CD34',
+          qrModules: counter ? null : modules,
+          qrWidth: counter ? null : width,
+          accountName: counter ? null : 'TRUNG TAM PHUC VU HANH CHINH CONG (MAU)',
+          accountNumber: counter ? null : '0000000000',
+          sampleAccount: !counter,
+          counterCode: counter ? '482913' : null,
+          receipt: null,
+        } satisfies PaymentView;
+      }
       case 'scan_page':
         return { thumbnailBase64: MOCK_PAGE_JPEG, warnings: pages.length === 1 ? ['blurred'] : [] } satisfies DraftView;
       case 'keep_page':
