@@ -141,10 +141,15 @@ fn child_ours(args: &[String]) -> Result<()> {
         bail!("usage: bench_scan ours IN OUT");
     };
     let bytes = std::fs::read(input).with_context(|| format!("reading {input}"))?;
+    let cpu_start = thread_cpu_ns();
     let start = Instant::now();
     let page = motcua_scan::process(&bytes)?;
     let doc = pdf::write(&[page.pdf_image()]);
     let ms = start.elapsed().as_secs_f64() * 1e3;
+    let cpu_ms = match (cpu_start, thread_cpu_ns()) {
+        (Some(a), Some(b)) => format!("{:.2}", b.saturating_sub(a) as f64 / 1e6),
+        _ => "?".into(),
+    };
     std::fs::write(format!("{out}.pdf"), &doc)?;
     let ext = match page.mode {
         Mode::Gray => "jpg",
@@ -152,7 +157,7 @@ fn child_ours(args: &[String]) -> Result<()> {
     };
     std::fs::write(format!("{out}.{ext}"), &page.data)?;
     println!(
-        "ms={ms:.2} bytes={} mode={} w={} h={} skew={} warnings={:?}",
+        "ms={ms:.2} cpu_ms={cpu_ms} bytes={} mode={} w={} h={} skew={} warnings={:?}",
         doc.len(),
         page.mode.code(),
         page.width_px,
@@ -161,6 +166,18 @@ fn child_ours(args: &[String]) -> Result<()> {
         page.warnings.iter().map(|w| w.code()).collect::<Vec<_>>(),
     );
     Ok(())
+}
+
+/// CPU time this thread has run, in nanoseconds (the first field of
+/// /proc/thread-self/schedstat): unlike wall time, not inflated by other
+/// processes on a shared machine.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// `key=value` from a child's output line.
@@ -414,6 +431,8 @@ struct Outcome {
     /// Median time the engine reports for its own work, ms (ours: bytes to
     /// finished PDF page; OpenCV: imread to imwrite).
     core_ms: Option<f64>,
+    /// Median CPU time of that same span, ms (ours only).
+    core_cpu_ms: Option<f64>,
     /// Largest peak RSS over the runs, MB.
     rss_mb: f64,
     /// Bytes of the output (ours: the one-page PDF).
@@ -530,6 +549,7 @@ fn run_engine(engine: Engine, photo: &Photo, opts: &Options, exe: &Path) -> Resu
     let mut walls = Vec::new();
     let mut cpus = Vec::new();
     let mut cores = Vec::new();
+    let mut core_cpus = Vec::new();
     let mut rss_kb = 0;
     let mut last = String::new();
     for _ in 0..opts.runs {
@@ -539,6 +559,9 @@ fn run_engine(engine: Engine, photo: &Photo, opts: &Options, exe: &Path) -> Resu
         rss_kb = rss_kb.max(run.rss_kb);
         if let Some(ms) = field(&run.stdout, "ms").and_then(|v| v.parse().ok()) {
             cores.push(ms);
+        }
+        if let Some(ms) = field(&run.stdout, "cpu_ms").and_then(|v| v.parse().ok()) {
+            core_cpus.push(ms);
         }
         last = run.stdout;
     }
@@ -587,6 +610,7 @@ fn run_engine(engine: Engine, photo: &Photo, opts: &Options, exe: &Path) -> Resu
         wall_ms: median(&mut walls),
         cpu_ms: median(&mut cpus),
         core_ms: (!cores.is_empty()).then(|| median(&mut cores)),
+        core_cpu_ms: (!core_cpus.is_empty()).then(|| median(&mut core_cpus)),
         rss_mb: rss_kb as f64 / 1024.0,
         bytes,
         cer: cer(&photo.truth, &text),
@@ -792,6 +816,15 @@ fn bench(opts: &Options) -> Result<()> {
     Ok(())
 }
 
+/// The engine's own time: wall, and CPU where known.
+fn fmt_core(wall: Option<f64>, cpu: Option<f64>) -> String {
+    match (wall, cpu) {
+        (Some(w), Some(c)) => format!("{w:.0} (CPU {c:.0})"),
+        (Some(w), None) => format!("{w:.0}"),
+        _ => "–".into(),
+    }
+}
+
 fn fmt_skew(s: Option<f64>) -> String {
     s.map_or("n/a".into(), |v| format!("{v:+.2}°"))
 }
@@ -800,6 +833,7 @@ struct Summary {
     wall_ms: f64,
     cpu_ms: f64,
     core_ms: Option<f64>,
+    core_cpu_ms: Option<f64>,
     rss_mb: f64,
     kb_median: f64,
     kb_max: f64,
@@ -813,6 +847,7 @@ fn summarise(os: &[Outcome], photos: &[Photo]) -> Summary {
     let mut wall: Vec<f64> = os.iter().map(|o| o.wall_ms).collect();
     let mut cpu: Vec<f64> = os.iter().map(|o| o.cpu_ms).collect();
     let mut core: Vec<f64> = os.iter().filter_map(|o| o.core_ms).collect();
+    let mut core_cpu: Vec<f64> = os.iter().filter_map(|o| o.core_cpu_ms).collect();
     let mut kb: Vec<f64> = os.iter().map(|o| o.bytes as f64 / 1024.0).collect();
     let res: Vec<f64> = os.iter().filter_map(|o| o.residual.map(f64::abs)).collect();
     // CER over all photos together: total edits over total characters.
@@ -825,6 +860,7 @@ fn summarise(os: &[Outcome], photos: &[Photo]) -> Summary {
         wall_ms: median(&mut wall),
         cpu_ms: median(&mut cpu),
         core_ms: (core.len() == os.len()).then(|| median(&mut core)),
+        core_cpu_ms: (core_cpu.len() == os.len()).then(|| median(&mut core_cpu)),
         rss_mb: os.iter().map(|o| o.rss_mb).fold(0.0, f64::max),
         kb_median: median(&mut kb),
         kb_max: kb.iter().copied().fold(0.0, f64::max),
@@ -920,7 +956,7 @@ fn report(
             engine.name(),
             s.wall_ms,
             s.cpu_ms,
-            s.core_ms.map_or("–".into(), |c| format!("{c:.0}")),
+            fmt_core(s.core_ms, s.core_cpu_ms),
             s.rss_mb,
             s.kb_median,
             s.kb_max,
@@ -946,7 +982,9 @@ fn report(
          figure over ours. *Wall* and *CPU* (user + system) are the whole process (start, file \
          read, write); *core* is the engine's own \
          report: ours from the JPEG's bytes to the finished one-page PDF (`process` + \
-         `pdf::write`), OpenCV from `imread` to `imwrite`. Ours is single-threaded; \
+         `pdf::write`; wall and, from /proc/thread-self/schedstat, CPU time), OpenCV from \
+         `imread` to `imwrite`. On a machine shared with other work, wall times run above CPU \
+         times; the load averages above say how busy it was. Ours is single-threaded; \
          ImageMagick and OpenCV may use both cores. Peers write a full-frame PNG (table \
          included), ours a one-page PDF at 200 DPI. Residual skew is measured the same way for \
          every output, from tesseract's word boxes; CER is tesseract -l vie against the known \
@@ -958,18 +996,25 @@ fn report(
 
     // The issue's targets, for our pipeline.
     let met = |ok: bool| if ok { "met" } else { "not met" };
-    let core = ours.core_ms.unwrap_or(f64::NAN);
     let _ = writeln!(r, "\n## Targets of issue 5 (our pipeline)\n");
     let _ = writeln!(r, "| target | measured | |\n|---|---|---|");
+    let time_target = |what: &str, ms: Option<f64>| {
+        let ms = ms.unwrap_or(f64::NAN);
+        format!(
+            "| median ≤ 150 ms per page, decode to finished PDF page (aim 100), {what} | {ms:.0} ms | {}{} |",
+            met(ms <= 150.0),
+            if ms <= 100.0 {
+                ", aim met"
+            } else {
+                ", aim of 100 ms not met"
+            }
+        )
+    };
+    let _ = writeln!(r, "{}", time_target("wall time", ours.core_ms));
     let _ = writeln!(
         r,
-        "| median ≤ 150 ms per page, decode to finished PDF page (aim 100) | {core:.0} ms | {}{} |",
-        met(core <= 150.0),
-        if core <= 100.0 {
-            ", aim met"
-        } else {
-            ", aim of 100 ms not met"
-        }
+        "{}",
+        time_target("CPU time (an idle machine's wall time)", ours.core_cpu_ms)
     );
     let _ = writeln!(
         r,
@@ -1042,7 +1087,7 @@ fn report(
                 engine.name(),
                 o.wall_ms,
                 o.cpu_ms,
-                o.core_ms.map_or("–".into(), |c| format!("{c:.0}")),
+                fmt_core(o.core_ms, o.core_cpu_ms),
                 o.rss_mb,
                 o.bytes / 1024,
                 fmt_skew(o.residual),
