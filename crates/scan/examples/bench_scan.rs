@@ -261,7 +261,8 @@ fn generate(opts: &Options) -> Result<Vec<Photo>> {
             dir.join(format!("{name}.json")),
             format!(
                 "{{\"angle_deg\": {angle:.3}, \"keystone\": {keystone:.3}, \"pointsize\": {pointsize}, \
-                 \"corners\": {corners:?}}}\n"
+                 \"corners\": {}}}\n",
+                json_points(&corners)
             ),
         )?;
         let dpi = page_h / (f64::from(PAGE_300.1) / 300.0);
@@ -280,6 +281,12 @@ fn generate(opts: &Options) -> Result<Vec<Photo>> {
         });
     }
     Ok(photos)
+}
+
+/// Corners as a JSON array of [x, y] pairs.
+fn json_points(q: &Quad) -> String {
+    let pairs: Vec<String> = q.iter().map(|(x, y)| format!("[{x:.1}, {y:.1}]")).collect();
+    format!("[{}]", pairs.join(", "))
 }
 
 /// The flat A4 page at 300 DPI: each paragraph rendered by ImageMagick's
