@@ -19,8 +19,9 @@
 //!    fit A4 inside 10 mm margins at 200 DPI,
 //!    flattened, contrast-stretched (paper pure white), turned straight
 //!    (bilinear) and encoded: a gray JPEG ([`JPEG_QUALITY`]) when it fits
-//!    [`PAGE_BUDGET`], otherwise bilevel (1 bit per pixel, Flate), which
-//!    keeps dense text sharp at a fraction of the size. A small gray
+//!    [`PAGE_BUDGET`], otherwise bilevel (1 bit per pixel, Flate, ink
+//!    below [`BILEVEL_THRESHOLD`]), which keeps dense text sharp at a
+//!    fraction of the size. A small gray
 //!    thumbnail JPEG goes with each page.
 //!
 //! [`pdf::write`] then assembles one PDF per dossier component, one A4 page
@@ -62,6 +63,15 @@ pub const PAGE_BUDGET: usize = 150_000;
 /// A page warped at a scale below this is shrunk with area averaging
 /// first; above it, bilinear sampling alone loses no stroke.
 const PRESHRINK_BELOW: f64 = 0.7;
+/// In a bilevel page, pixels darker than this (on the stretched page,
+/// where paper is 255 and the median ink 0) are ink. Well above the middle:
+/// a phone photo's blur leaves thin strokes — the tone marks that tell
+/// *lần* from *lấn*, *quầy* from *quấy* — much lighter than the ink of
+/// thick ones, and a threshold at 128 erased them (issue 5's benchmark:
+/// tesseract's character errors halved going from 128 to 192, at ~4 KB more
+/// a page); paper is at least [`enhance::WHITE_POINT`] before the stretch,
+/// far above it.
+pub const BILEVEL_THRESHOLD: u8 = 192;
 /// Longer side of the thumbnail.
 pub const THUMBNAIL_SIDE: u32 = 320;
 
@@ -312,7 +322,7 @@ pub fn encode_gray(g: &Gray, quality: u8) -> Result<Vec<u8>, ScanError> {
     Ok(out)
 }
 
-/// Thresholds at 128 and packs rows MSB first (set bit = white, padded to a
+/// Thresholds at [`BILEVEL_THRESHOLD`] and packs rows MSB first (set bit = white, padded to a
 /// byte per row), compressed with zlib: PDF's FlateDecode.
 pub fn encode_bilevel(g: &Gray) -> Vec<u8> {
     let row = (g.width as usize).div_ceil(8);
@@ -324,7 +334,7 @@ pub fn encode_bilevel(g: &Gray) -> Vec<u8> {
             .zip(bits.chunks_exact_mut(row))
         {
             for (x, &v) in src.iter().enumerate() {
-                if v >= 128 {
+                if v >= BILEVEL_THRESHOLD {
                     dst[x / 8] |= 0x80 >> (x % 8);
                 }
             }

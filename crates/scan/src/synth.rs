@@ -171,6 +171,19 @@ pub fn on_table(
     seed: u64,
 ) -> Gray {
     let mut frame = Gray::filled(width, height, table);
+    place(page, &mut frame, corners);
+    add_noise(&mut frame, 5, seed);
+    frame
+}
+
+/// Draws `page` into `frame` in perspective, its corners landing at
+/// `corners` (top-left, top-right, bottom-right, bottom-left), sampling
+/// bilinearly (so `page` should be at about the frame's scale). Returns the
+/// mask of the frame's pixels that the page covers (255) or not (0); an
+/// all-zero mask when the corners are degenerate.
+pub fn place(page: &Gray, frame: &mut Gray, corners: &crate::page::Quad) -> Gray {
+    let (width, height) = (frame.width, frame.height);
+    let mut mask = Gray::filled(width, height, 0);
     // The inverse map: frame → page, from the corners back to the page's
     // own rectangle.
     let rect: crate::page::Quad = [
@@ -179,22 +192,66 @@ pub fn on_table(
         (f64::from(page.width), f64::from(page.height)),
         (0.0, f64::from(page.height)),
     ];
-    // Homography taking the corners' quad onto the page rectangle: build
-    // the forward one (rectangle → corners) and invert it by solving for
-    // the page point of each frame pixel with the reverse correspondence.
     let Some(inverse) = reverse_homography(corners, &rect) else {
-        return frame;
+        return mask;
     };
+    let (pw, ph) = (page.width as usize, page.height as usize);
+    if pw < 2 || ph < 2 {
+        return mask;
+    }
     for y in 0..height {
         for x in 0..width {
             let (u, v) = crate::page::apply(&inverse, f64::from(x) + 0.5, f64::from(y) + 0.5);
-            if u >= 0.0 && v >= 0.0 && u < f64::from(page.width) && v < f64::from(page.height) {
-                frame.data[(y * width + x) as usize] = page.get(u as u32, v as u32);
+            if u < 0.0 || v < 0.0 || u >= f64::from(page.width) || v >= f64::from(page.height) {
+                continue;
             }
+            // Bilinear between pixel centres, clamped at the page's edges.
+            let (fu, fv) = ((u - 0.5).max(0.0), (v - 0.5).max(0.0));
+            let (x0, y0) = ((fu as usize).min(pw - 2), (fv as usize).min(ph - 2));
+            let (ax, ay) = ((fu - x0 as f64).min(1.0), (fv - y0 as f64).min(1.0));
+            let p = |xx: usize, yy: usize| f64::from(page.data[yy * pw + xx]);
+            let top = p(x0, y0) * (1.0 - ax) + p(x0 + 1, y0) * ax;
+            let bottom = p(x0, y0 + 1) * (1.0 - ax) + p(x0 + 1, y0 + 1) * ax;
+            let i = (y * width + x) as usize;
+            frame.data[i] = (top * (1.0 - ay) + bottom * ay).round() as u8;
+            mask.data[i] = 255;
         }
     }
-    add_noise(&mut frame, 5, seed);
-    frame
+    mask
+}
+
+/// A wooden table top around `level`: grain running along x (slowly
+/// wandering stripes), broad patches of lighter and darker wood, and fine
+/// texture; deterministic for a `seed`.
+pub fn table_texture(width: u32, height: u32, level: u8, seed: u64) -> Gray {
+    let mut rng = Rng::new(seed);
+    // Broad patches: a coarse random grid, upsampled smoothly.
+    let coarse = |rng: &mut Rng, cells: u32, amp: u32| -> Option<Gray> {
+        let (cw, ch) = (cells.max(2), (cells * height / width.max(1)).max(2));
+        let data = (0..cw * ch).map(|_| rng.range(0, amp) as u8).collect();
+        Gray {
+            width: cw,
+            height: ch,
+            data,
+        }
+        .resize(width, height)
+    };
+    let patches = coarse(&mut rng, 8, 40);
+    let wander = coarse(&mut rng, 6, 255);
+    let period = 18.0 + f64::from(rng.range(0, 14));
+    let mut g = Gray::filled(width, height, level);
+    for y in 0..height {
+        for x in 0..width {
+            let i = (y * width + x) as usize;
+            let patch = patches.as_ref().map_or(20.0, |p| f64::from(p.data[i]));
+            let phase = wander.as_ref().map_or(0.0, |w| f64::from(w.data[i])) / 255.0 * 3.0;
+            let grain = ((f64::from(y) / period + phase) * std::f64::consts::TAU).sin();
+            let fine = f64::from(rng.range(0, 9)) - 4.0;
+            let v = f64::from(level) + (patch - 20.0) + grain * 9.0 + fine;
+            g.data[i] = v.clamp(0.0, 255.0) as u8;
+        }
+    }
+    g
 }
 
 /// The homography taking quad `from` onto quad `to`, via the unit square.

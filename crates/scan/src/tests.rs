@@ -101,6 +101,39 @@ fn a_light_page_stays_gray_and_a_dense_one_goes_bilevel() {
 }
 
 #[test]
+fn bilevel_keeps_faint_thin_strokes_and_drops_paper() {
+    // A stretched page: white paper with light noise, a solid stroke, and a
+    // hairline only as dark as a blurred tone mark in a phone photo.
+    let mut g = Gray::filled(64, 8, 255);
+    for x in 0..64 {
+        g.data[x] = 240 - (x % 8) as u8; // noisy paper, row 0
+        g.data[64 * 3 + x] = 0; // solid stroke, row 3
+        g.data[64 * 5 + x] = 170; // faint hairline, row 5
+    }
+    let page = crate::Page {
+        data: crate::encode_bilevel(&g),
+        thumbnail: Vec::new(),
+        width_px: 64,
+        height_px: 8,
+        dpi: 200,
+        skew_deg: 0.0,
+        mode: crate::Mode::Bilevel,
+        warnings: Vec::new(),
+        measures: crate::quality::Measures {
+            sharpness: 1.0,
+            paper_level: 255,
+            glare_share: 0.0,
+            ink_share: 0.0,
+        },
+    };
+    let back = pixels(&page);
+    let row = |y: usize| &back.data[64 * y..64 * (y + 1)];
+    assert!(row(0).iter().all(|&v| v == 255), "paper noise became ink");
+    assert!(row(3).iter().all(|&v| v == 0));
+    assert!(row(5).iter().all(|&v| v == 0), "the hairline was lost");
+}
+
+#[test]
 fn exif_orientation_is_honoured() {
     // A portrait page stored sideways (as a phone held upright stores it),
     // with Orientation 6: the decoder must turn it back to portrait.
