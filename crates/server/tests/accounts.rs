@@ -2,6 +2,9 @@
 //! injected clock; the HTTP SMS gateway against a stub; the log output of a
 //! whole flow; and once over a real socket with the kiosk's own client.
 
+#[path = "support/logs.rs"]
+mod logs;
+use logs::capture_logs;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
@@ -691,47 +694,6 @@ async fn a_failing_gateway_leaves_no_usable_challenge() {
     }
     assert!(HttpGateway::new("ftp://x", Secret::new("t")).is_err());
     assert_eq!(format!("{:?}", Secret::new("hunter2")), "Secret(..)");
-}
-
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Installs, once for this test binary, a global TRACE subscriber that writes
-/// into a buffer. Global rather than thread-scoped: callsite interest is
-/// cached process-wide, so a scoped subscriber misses events while other
-/// tests run. Every test's log lands in the buffer, which only widens the
-/// check.
-fn capture_logs() -> Captured {
-    static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
-    CAPTURED
-        .get_or_init(|| {
-            let captured = Captured::default();
-            let writer = captured.clone();
-            let subscriber = tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::TRACE)
-                .with_ansi(false)
-                .with_writer(move || writer.clone())
-                .finish();
-            if let Err(e) = tracing::subscriber::set_global_default(subscriber) {
-                panic!("a global subscriber is already set: {e}");
-            }
-            captured
-        })
-        .clone()
 }
 
 #[tokio::test]

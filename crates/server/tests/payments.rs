@@ -4,7 +4,10 @@
 //! cancelling, expiry, gap-free receipt numbers under concurrency, the log,
 //! and once over a real socket with the kiosk's client.
 
-use std::sync::{Arc, Mutex};
+#[path = "support/logs.rs"]
+mod logs;
+use logs::capture_logs;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -1259,44 +1262,6 @@ fn every_problem_message_is_nfc() {
     for c in motcua_protocol::ProblemCode::ALL {
         assert!(is_nfc(c.message_vi()), "{}", c.as_str());
     }
-}
-
-/// A `tracing` writer into a shared buffer.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Installs, once for this test binary, a global TRACE subscriber writing
-/// into a buffer (as tests/accounts.rs does, for the same reasons).
-fn capture_logs() -> Captured {
-    static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
-    CAPTURED
-        .get_or_init(|| {
-            let captured = Captured::default();
-            let writer = captured.clone();
-            let subscriber = tracing_subscriber::fmt()
-                .with_max_level(tracing::Level::TRACE)
-                .with_ansi(false)
-                .with_writer(move || writer.clone())
-                .finish();
-            if let Err(e) = tracing::subscriber::set_global_default(subscriber) {
-                panic!("a global subscriber is already set: {e}");
-            }
-            captured
-        })
-        .clone()
 }
 
 #[tokio::test]
