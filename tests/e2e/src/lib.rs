@@ -215,6 +215,12 @@ impl App {
         }
     }
 
+    /// The text of the element matching `css`, once it is there.
+    pub async fn text_of(&self, css: &str) -> anyhow::Result<String> {
+        let element = self.wait_for(css).await?;
+        step(&format!("reading {css}"), element.text()).await
+    }
+
     /// Clicks the element matching `css` once it is there, no sooner than
     /// [`TAP_GUARD`] after the previous click: the UI drops a second tap
     /// within that window as an unsteady double tap, as it should.

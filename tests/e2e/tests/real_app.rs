@@ -193,7 +193,7 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
     // The procedure list comes from the backend's catalog.
     app.click("[data-testid=start]").await?;
     let card = "[data-testid=\"procedure-card-2.000635\"]";
-    let card_text = app.wait_for(card).await?.text().await?;
+    let card_text = app.text_of(card).await?;
     ensure!(
         card_text.contains("Cấp bản sao trích lục hộ tịch"),
         "card reads {card_text:?}"
@@ -212,17 +212,9 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
     }
     let marriage = "[data-testid=\"procedure-card-1.000894\"]";
     app.wait_for(marriage).await?;
-    let typed = app
-        .wait_for("[data-testid=search-text]")
-        .await?
-        .text()
-        .await?;
+    let typed = app.text_of("[data-testid=search-text]").await?;
     ensure!(typed == "kết", "the search field shows {typed:?}");
-    let results = app
-        .wait_for("[data-testid=search-results]")
-        .await?
-        .text()
-        .await?;
+    let results = app.text_of("[data-testid=search-results]").await?;
     ensure!(
         results.contains("Đăng ký kết hôn") && !results.contains("khai sinh"),
         "search results: {results:?}"
@@ -234,9 +226,9 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
     app.screen_changed();
     // What to bring, the fee and the time.
     app.click(card).await?;
-    let fee = app.wait_for("[data-testid=fee-text]").await?.text().await?;
+    let fee = app.text_of("[data-testid=fee-text]").await?;
     ensure!(fee == "8.000 đồng mỗi bản", "fee on screen is {fee:?}");
-    let page = app.wait_for("main, body").await?.text().await?;
+    let page = app.text_of("main, body").await?;
     for expected in [
         "Tờ khai cấp bản sao trích lục hộ tịch",
         "Tám nghìn đồng",
@@ -300,11 +292,7 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
             shown.chars().take(40).collect::<String>()
         );
     }
-    let refusal = app
-        .wait_for("[data-testid=card-error]")
-        .await?
-        .text()
-        .await?;
+    let refusal = app.text_of("[data-testid=card-error]").await?;
     ensure!(
         refusal.contains("không phải của thẻ căn cước"),
         "refusal says {refusal:?}"
@@ -314,11 +302,7 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
     if card_by == CardBy::Reader {
         app.reader_scan(CARD).await?;
     }
-    let card = app
-        .wait_for("[data-testid=card-data]")
-        .await?
-        .text()
-        .await?;
+    let card = app.text_of("[data-testid=card-data]").await?;
     // The scan changed the screen: the UI drops taps right after a change.
     app.screen_changed();
     for expected in [
@@ -345,11 +329,7 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
     for digit in PHONE.chars() {
         app.click(&format!("[data-testid=pad-{digit}]")).await?;
     }
-    let shown = app
-        .wait_for("[data-testid=phone-display]")
-        .await?
-        .text()
-        .await?;
+    let shown = app.text_of("[data-testid=phone-display]").await?;
     ensure!(shown == "0912 345 678", "the phone shows as {shown:?}");
     app.screenshot(&shots.join(format!("{label}-7-phone.png")))
         .await?;
@@ -373,11 +353,7 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
             app.click(&format!("[data-testid=pad-{digit}]")).await?;
         }
         app.click("[data-testid=primary]").await?;
-        let refusal = app
-            .wait_for("[data-testid=inline-error]")
-            .await?
-            .text()
-            .await?;
+        let refusal = app.text_of("[data-testid=inline-error]").await?;
         ensure!(
             refusal.contains("Còn 4 lần thử"),
             "wrong code says {refusal:?}"
@@ -400,22 +376,14 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
         for key in HELPER_USER.chars() {
             app.click(&format!("[data-testid=\"kb-{key}\"]")).await?;
         }
-        let typed = app
-            .wait_for("[data-testid=staff-user]")
-            .await?
-            .text()
-            .await?;
+        let typed = app.text_of("[data-testid=staff-user]").await?;
         ensure!(typed == HELPER_USER, "the user name shows as {typed:?}");
         app.click("[data-testid=primary]").await?;
         app.wait_for("[data-testid=staff-pin]").await?;
         for digit in HELPER_PIN.chars() {
             app.click(&format!("[data-testid=pad-{digit}]")).await?;
         }
-        let pin_shown = app
-            .wait_for("[data-testid=staff-pin]")
-            .await?
-            .text()
-            .await?;
+        let pin_shown = app.text_of("[data-testid=staff-pin]").await?;
         ensure!(
             !pin_shown.contains(HELPER_PIN),
             "the PIN is shown: {pin_shown:?}"
@@ -429,11 +397,7 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
     // photos, or one from the SANE test scanner.
     app.wait_for("[data-testid=screen-scan]").await?;
     app.screen_changed();
-    let component = app
-        .wait_for("[data-testid=scan-component]")
-        .await?
-        .text()
-        .await?;
+    let component = app.text_of("[data-testid=scan-component]").await?;
     ensure!(
         component == "Tờ khai cấp bản sao trích lục hộ tịch",
         "scanning {component:?}"
@@ -479,11 +443,7 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
         app.wait_for(&format!("[data-testid=scan-remove-{}]", n - 1))
             .await?;
     }
-    let listed = app
-        .wait_for("[data-testid=scan-pages]")
-        .await?
-        .text()
-        .await?;
+    let listed = app.text_of("[data-testid=scan-pages]").await?;
     ensure!(
         listed.contains(&format!("Đã chụp {page_count} trang")),
         "pages list says {listed:?}"
@@ -497,32 +457,20 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
     // clerk in the console (portrait). The screen moves on by itself.
     app.wait_for("[data-testid=screen-pay]").await?;
     app.screen_changed();
-    let amount = app
-        .wait_for("[data-testid=pay-amount]")
-        .await?
-        .text()
-        .await?;
+    let amount = app.text_of("[data-testid=pay-amount]").await?;
     ensure!(amount == "8.000 đồng", "the fee shows as {amount:?}");
     match card_by {
         CardBy::Reader => {
             app.click("[data-testid=primary]").await?;
             app.wait_for("[data-testid=pay-qr] svg").await?;
-            let reference = app
-                .wait_for("[data-testid=pay-reference]")
-                .await?
-                .text()
-                .await?;
+            let reference = app.text_of("[data-testid=pay-reference]").await?;
             app.screenshot(&shots.join(format!("{label}-9c-pay-qr.png")))
                 .await?;
             bank_pays(&server.url(), &reference, 8000).await?;
         }
         CardBy::Camera => {
             app.click("[data-testid=pay-counter]").await?;
-            let code = app
-                .wait_for("[data-testid=pay-counter-code]")
-                .await?
-                .text()
-                .await?;
+            let code = app.text_of("[data-testid=pay-counter-code]").await?;
             app.screenshot(&shots.join(format!("{label}-9c-pay-counter.png")))
                 .await?;
             let console = client.login_staff(HELPER_USER, HELPER_PASSWORD).await?;
@@ -537,11 +485,7 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
                 .await?;
         }
     }
-    let number = app
-        .wait_for("[data-testid=receipt-number]")
-        .await?
-        .text()
-        .await?;
+    let number = app.text_of("[data-testid=receipt-number]").await?;
     ensure!(number == "0000001", "the receipt number is {number:?}");
     app.screen_changed();
     app.screenshot(&shots.join(format!("{label}-9d-receipt.png")))
