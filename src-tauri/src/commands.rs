@@ -10,8 +10,8 @@ use crate::Kiosk;
 use crate::camera::{CameraPurpose, CameraService, CameraView};
 use crate::ipc::{
     AccountReady, AccountStatus, CardView, CatalogView, CodeSent, CommandError, ComponentPagesView,
-    Composed, DraftView, ErrorCode, FeeView, HelpCall, KeyPress, KioskInfo, PaymentView,
-    ProcedureSummary, ProcedureView, StaffView,
+    ComponentView, Composed, DraftView, ErrorCode, ExemptionView, FeeView, HelpCall, KeyPress,
+    KioskInfo, PaymentView, ProcedureSummary, ProcedureView, StaffView,
 };
 use crate::scanning::Scanner;
 use crate::session::{HeldPayment, Session, StaffToken};
@@ -462,8 +462,20 @@ fn fee_inputs(
     }
 }
 
+/// An exemption's wire name (`ho_ngheo`, `khuyet_tat`, `nguoi_co_cong`).
+fn parse_exemption(name: &str) -> Result<motcua_protocol::Exemption, CommandError> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
+        CommandError::new(
+            ErrorCode::InvalidRequest,
+            "exemption is ho_ngheo, khuyet_tat or nguoi_co_cong",
+        )
+    })
+}
+
 /// The fee for `procedure_code` and `copies`, from the backend (which
 /// computes it from the catalog; a per-page fee counts the pages scanned).
+/// With an `exemption` claimed, the fee is waived and the answer names the
+/// document the dossier then needs; the claim stays with the session.
 #[tauri::command]
 #[specta::specta]
 pub async fn quote_fee(
@@ -471,7 +483,9 @@ pub async fn quote_fee(
     session: State<'_, Session>,
     procedure_code: String,
     copies: u32,
+    exemption: Option<String>,
 ) -> Result<FeeView, CommandError> {
+    let exemption = exemption.as_deref().map(parse_exemption).transpose()?;
     let catalog = kiosk.client.catalog().await?;
     let procedure = motcua_core::catalog::find(&catalog, &procedure_code)
         .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no such procedure"))?;
@@ -482,9 +496,10 @@ pub async fn quote_fee(
             procedure_code,
             copies,
             pages,
-            exemption: None,
+            exemption,
         })
         .await?;
+    session.set_exemption(quote.exemption.as_ref().map(|e| e.kind));
     Ok(FeeView {
         free: quote.amount == 0,
         amount_text: quote.amount_text,
@@ -493,6 +508,15 @@ pub async fn quote_fee(
         legal_basis: quote.legal_basis,
         copies: quote.copies,
         asks_copies,
+        exemption: quote.exemption.map(|e| ExemptionView {
+            label: e.label,
+            document: ComponentView {
+                id: e.required_document.id,
+                name: e.required_document.name,
+                note: e.required_document.note,
+                required: true,
+            },
+        }),
     })
 }
 

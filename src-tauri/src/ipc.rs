@@ -269,6 +269,18 @@ pub struct FeeView {
     pub copies: u32,
     /// The fee depends on the number of copies: ask how many.
     pub asks_copies: bool,
+    /// The exemption claimed, and the document the dossier then needs.
+    pub exemption: Option<ExemptionView>,
+}
+
+/// An exemption from the fee, as the backend applied it.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ExemptionView {
+    /// Who is exempt, e.g. "Người thuộc hộ nghèo".
+    pub label: String,
+    /// The document proving it: a component to scan.
+    pub document: ComponentView,
 }
 
 /// A payment under way, or paid.

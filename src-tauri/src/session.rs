@@ -23,6 +23,8 @@ struct Held {
     /// The payment under way: its id, and the request and idempotency key
     /// it was made with (the same request again reuses the key).
     payment: Option<HeldPayment>,
+    /// The exemption from the fee the citizen claimed.
+    exemption: Option<motcua_protocol::Exemption>,
 }
 
 /// A payment intent this session made.
@@ -121,6 +123,17 @@ impl Session {
         if let Ok(mut h) = self.held.lock() {
             h.payment = payment;
         }
+    }
+
+    /// The exemption claimed (`None`: none, or taken back).
+    pub fn set_exemption(&self, exemption: Option<motcua_protocol::Exemption>) {
+        if let Ok(mut h) = self.held.lock() {
+            h.exemption = exemption;
+        }
+    }
+
+    pub fn exemption(&self) -> Option<motcua_protocol::Exemption> {
+        self.held.lock().ok().and_then(|h| h.exemption)
     }
 
     /// Pages kept across every component (what a per-page fee counts).

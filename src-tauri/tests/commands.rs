@@ -814,6 +814,37 @@ fn a_fee_is_paid_at_the_counter_and_a_receipt_comes_back() {
     assert_eq!(fee["amountText"], "24.000 đồng", "{fee}");
     assert_eq!(fee["amountInWords"], "Hai mươi tư nghìn đồng", "{fee}");
 
+    // A poor household pays nothing, and the dossier then needs its proof.
+    let exempt = invoke(
+        &h,
+        "quote_fee",
+        json!({"procedureCode": "2.000635", "copies": 3, "exemption": "ho_ngheo"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(exempt["free"], true, "{exempt}");
+    assert!(
+        exempt["exemption"]["document"]["name"]
+            .as_str()
+            .is_some_and(|n| n.contains("hộ nghèo")),
+        "{exempt}"
+    );
+    let err = invoke(
+        &h,
+        "quote_fee",
+        json!({"procedureCode": "2.000635", "copies": 1, "exemption": "vip"}),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("an unknown exemption was accepted"));
+    assert_eq!(err["code"], "invalid_request", "{err}");
+    // Taken back: the next quote without it costs again.
+    let again = invoke(
+        &h,
+        "quote_fee",
+        json!({"procedureCode": "2.000635", "copies": 3}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again["exemption"], Value::Null);
+
     let err = invoke(&h, "payment_status", json!({}))
         .err()
         .unwrap_or_else(|| panic!("a status without a payment"));

@@ -113,11 +113,14 @@ fn main() -> anyhow::Result<()> {
                 }
                 None => motcua_server::SmsConfig::default(),
             };
+            // The log goes to stderr: stdout carries only "listening on URL",
+            // which scripts and tests read.
             tracing_subscriber::fmt()
                 .with_env_filter(
                     tracing_subscriber::EnvFilter::try_from_default_env()
                         .unwrap_or_else(|_| "info,sqlx=warn".into()),
                 )
+                .with_writer(std::io::stderr)
                 .init();
             let rt = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             rt.block_on(async {

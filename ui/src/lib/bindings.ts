@@ -93,8 +93,10 @@ export const commands = {
 	/**
 	 *  The fee for `procedure_code` and `copies`, from the backend (which
 	 *  computes it from the catalog; a per-page fee counts the pages scanned).
+	 *  With an `exemption` claimed, the fee is waived and the answer names the
+	 *  document the dossier then needs; the claim stays with the session.
 	 */
-	quoteFee: (procedureCode: string, copies: number) => typedError<FeeView, CommandError_Serialize>(__TAURI_INVOKE("quote_fee", { procedureCode, copies })),
+	quoteFee: (procedureCode: string, copies: number, exemption: string | null) => typedError<FeeView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("quote_fee", { procedureCode, copies, exemption })),
 	/**
 	 *  Starts paying (or shows the payment already started for the same
 	 *  request): by VietQR transfer or at the counter. Switching method cancels
@@ -312,8 +314,30 @@ export type ErrorCode =
  */
 "payment_closed";
 
+/**  An exemption from the fee, as the backend applied it. */
+export type ExemptionView = ExemptionView_Serialize | ExemptionView_Deserialize;
+
+/**  An exemption from the fee, as the backend applied it. */
+export type ExemptionView_Deserialize = {
+	/**  Who is exempt, e.g. "Người thuộc hộ nghèo". */
+	label: string,
+	/**  The document proving it: a component to scan. */
+	document: ComponentView_Deserialize,
+};
+
+/**  An exemption from the fee, as the backend applied it. */
+export type ExemptionView_Serialize = {
+	/**  Who is exempt, e.g. "Người thuộc hộ nghèo". */
+	label: string,
+	/**  The document proving it: a component to scan. */
+	document: ComponentView_Serialize,
+};
+
 /**  The fee for this dossier, computed by the backend from the catalog. */
-export type FeeView = {
+export type FeeView = FeeView_Serialize | FeeView_Deserialize;
+
+/**  The fee for this dossier, computed by the backend from the catalog. */
+export type FeeView_Deserialize = {
 	/**  Nothing to pay: the payment step is skipped. */
 	free: boolean,
 	amountText: string,
@@ -323,6 +347,23 @@ export type FeeView = {
 	copies: number,
 	/**  The fee depends on the number of copies: ask how many. */
 	asksCopies: boolean,
+	/**  The exemption claimed, and the document the dossier then needs. */
+	exemption?: ExemptionView_Deserialize | null,
+};
+
+/**  The fee for this dossier, computed by the backend from the catalog. */
+export type FeeView_Serialize = {
+	/**  Nothing to pay: the payment step is skipped. */
+	free: boolean,
+	amountText: string,
+	amountInWords: string,
+	ruleText: string,
+	legalBasis: string,
+	copies: number,
+	/**  The fee depends on the number of copies: ask how many. */
+	asksCopies: boolean,
+	/**  The exemption claimed, and the document the dossier then needs. */
+	exemption: ExemptionView_Serialize | null,
 };
 
 export type FieldView = {

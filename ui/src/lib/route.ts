@@ -13,7 +13,8 @@ export type Route =
   | { screen: 'account'; code: string }
   | { screen: 'phone'; code: string }
   | { screen: 'code'; code: string; phone: string; resendAfterSeconds: number }
-  | { screen: 'scan'; code: string; index: number; helperHere: boolean }
+  /** `extra`: a document the dossier needs beyond the procedure's components (an exemption's proof) */
+  | { screen: 'scan'; code: string; index: number; helperHere: boolean; extra?: { id: string; name: string } }
   | { screen: 'pay'; code: string; helperHere: boolean }
   /** helper mode: to vouch for the account, or to unlock and go back to a scan screen */
   | { screen: 'staff'; code: string; purpose: 'vouch' }

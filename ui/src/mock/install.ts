@@ -47,7 +47,8 @@ export function installMock(opts: MockOptions = {}): void {
       case 'quote_fee': {
         const copies = Number(args['copies'] ?? 1);
         const p = MOCK_PROCEDURES.find((x) => x.code === args['procedureCode']);
-        const free = !p || p.feeInWords === null;
+        const exempt = typeof args['exemption'] === 'string';
+        const free = !p || p.feeInWords === null || exempt;
         const amount = free ? 0 : 8000 * copies;
         return {
           free,
@@ -57,6 +58,12 @@ export function installMock(opts: MockOptions = {}): void {
           legalBasis: p?.feeBasis ?? '',
           copies,
           asksCopies: !free,
+          exemption: exempt
+            ? {
+                label: 'Người thuộc hộ nghèo',
+                document: { id: 'giay-ho-ngheo', name: 'Giấy chứng nhận hộ nghèo', note: null, required: true },
+              }
+            : null,
         } satisfies FeeView;
       }
       case 'start_payment':
