@@ -554,26 +554,34 @@ pub async fn start_payment(
         method,
     };
     let held = session.payment();
-    let key = match &held {
-        Some(h) if h.request == request => h.key.clone(),
-        _ => {
-            // Another method or amount: the earlier intent must not be paid too.
-            if let Some(id) = held.and_then(|h| h.id) {
-                let open = kiosk.client.payment(&id).await?;
-                if open.status == motcua_protocol::PaymentStatus::Paid {
-                    return Ok(PaymentView::from_payment(&open));
-                }
-                match kiosk.client.cancel_payment(&id).await {
-                    Ok(_) => {}
-                    // Expired meanwhile: nothing left to cancel.
-                    Err(e)
-                        if e.problem_code()
-                            == Some(motcua_protocol::ProblemCode::PaymentClosed) => {}
-                    Err(e) => return Err(e.into()),
-                }
+    if let Some(id) = held.as_ref().and_then(|h| h.id.clone()) {
+        let current = kiosk.client.payment(&id).await?;
+        match current.status {
+            // Paid already: never a second payment.
+            motcua_protocol::PaymentStatus::Paid => return Ok(PaymentView::from_payment(&current)),
+            motcua_protocol::PaymentStatus::Pending
+                if held.as_ref().is_some_and(|h| h.request == request) =>
+            {
+                return Ok(PaymentView::from_payment(&current));
             }
-            uuid::Uuid::new_v4().to_string()
+            // Another method or amount: the open intent must not be paid too.
+            motcua_protocol::PaymentStatus::Pending => match kiosk.client.cancel_payment(&id).await
+            {
+                Ok(_) => {}
+                // Expired meanwhile: nothing left to cancel.
+                Err(e) if e.problem_code() == Some(motcua_protocol::ProblemCode::PaymentClosed) => {
+                }
+                Err(e) => return Err(e.into()),
+            },
+            // Expired or cancelled: a new intent, with a new key.
+            motcua_protocol::PaymentStatus::Expired | motcua_protocol::PaymentStatus::Cancelled => {
+            }
         }
+    }
+    // The key is reused only for a retry of a request whose answer never came.
+    let key = match &held {
+        Some(h) if h.id.is_none() && h.request == request => h.key.clone(),
+        _ => uuid::Uuid::new_v4().to_string(),
     };
     session.set_payment(Some(HeldPayment {
         id: None,

@@ -931,3 +931,51 @@ fn a_fee_is_paid_at_the_counter_and_a_receipt_comes_back() {
     invoke(&h, "end_session", json!({})).unwrap_or_else(|e| panic!("{e}"));
     assert!(invoke(&h, "payment_status", json!({})).is_err());
 }
+
+#[test]
+fn a_payment_never_confirmed_expires_and_a_new_one_can_be_made() {
+    // A remote backend whose clock the test moves.
+    let server_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let clock = std::sync::Arc::new(motcua_server::ManualClock::new(
+        time::OffsetDateTime::now_utc(),
+    ));
+    let (running, token) = tauri::async_runtime::block_on(async {
+        let mut state = motcua_server::AppState::open(&motcua_server::Config::new(
+            server_dir.path().to_path_buf(),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("open: {e}"));
+        let moved: std::sync::Arc<dyn motcua_server::Clock> = clock.clone();
+        state.clock = moved;
+        let token = state
+            .store
+            .add_kiosk("quay-2", time::OffsetDateTime::now_utc())
+            .await
+            .unwrap_or_else(|e| panic!("add kiosk: {e}"));
+        let running = motcua_server::serve_state(
+            state,
+            "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("serve: {e}"));
+        (running, token)
+    });
+    let h = harness(Options {
+        backend: Some(running.url()),
+        backend_token: Some(token),
+        ..Options::default()
+    });
+    let start = json!({"procedureCode": "2.000635", "copies": 1, "method": "vietqr"});
+    let first = invoke(&h, "start_payment", start.clone()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first["status"], "pending");
+
+    // Nobody pays for 31 minutes: the screen learns it has expired.
+    clock.advance(time::Duration::minutes(31));
+    let status = invoke(&h, "payment_status", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status["status"], "expired");
+    // Trying again makes a new intent, not the expired one back.
+    let second = invoke(&h, "start_payment", start).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(second["status"], "pending", "{second}");
+    assert_ne!(second["reference"], first["reference"]);
+    tauri::async_runtime::block_on(running.shutdown());
+}

@@ -180,6 +180,7 @@ export const strings = {
   'pay.counterHeading': 'Ông/Bà trả tiền tại quầy',
   'pay.counterTell': 'Ông/Bà đến quầy, đọc mã số dưới đây cho cán bộ và trả tiền. Màn hình sẽ tự chuyển khi cán bộ xác nhận.',
   'pay.paid': 'Ông/Bà đã nộp lệ phí',
+  'pay.expired': 'Lần trả tiền vừa rồi đã hết thời gian mà chưa nhận được tiền. Ông/Bà chọn lại cách trả.',
   'pay.exempt.ask': 'Tôi được miễn lệ phí',
   'pay.exempt.heading': 'Ông/Bà thuộc diện nào?',
   'pay.exempt.hoNgheo': 'Người thuộc hộ nghèo',
