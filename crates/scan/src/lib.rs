@@ -214,35 +214,8 @@ pub fn process_timed(bytes: &[u8]) -> Result<(Page, Timings), ScanError> {
     t.analyse = start.elapsed();
 
     let start = Instant::now();
-    let page = match quad {
-        Some(q) => {
-            let (qw, qh) = page::page_size(&q);
-            let (w, h) = target_size(qw.round() as u32, qh.round() as u32);
-            // Bilinear sampling does not average: when shrinking more than
-            // 1/PRESHRINK_BELOW, shrink the whole frame to the output's scale
-            // first (area averaging), then warp about 1:1.
-            let s = f64::from(w) / qw.max(1.0);
-            if s >= PRESHRINK_BELOW {
-                page::warp(&gray, &q, w, h, 255).ok_or(ScanError::Resample)?
-            } else {
-                let (gw, gh) = (f64::from(gray.width), f64::from(gray.height));
-                let shrunk = gray
-                    .resize(
-                        ((gw * s).round() as u32).max(2),
-                        ((gh * s).round() as u32).max(2),
-                    )
-                    .ok_or(ScanError::Resample)?;
-                drop(gray);
-                let (sx, sy) = (f64::from(shrunk.width) / gw, f64::from(shrunk.height) / gh);
-                let q = q.map(|(x, y)| (x * sx, y * sy));
-                page::warp(&shrunk, &q, w, h, 255).ok_or(ScanError::Resample)?
-            }
-        }
-        None => {
-            let (w, h) = target_size(gray.width, gray.height);
-            gray.resize(w, h).ok_or(ScanError::Resample)?
-        }
-    };
+    let (w, h) = page::output_size(quad.as_ref(), gray.width, gray.height);
+    let page = page::rectify(gray, quad.as_ref(), w, h, 255).ok_or(ScanError::Resample)?;
     t.resample = start.elapsed();
 
     let start = Instant::now();
