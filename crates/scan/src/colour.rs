@@ -66,6 +66,10 @@ pub const COLOUR_PAGE_BUDGET: usize = 250_000;
 /// the budget is kept. Below 35, text grows fringes; the resolution is
 /// lowered instead.
 pub const QUALITIES: [u8; 6] = [80, 72, 64, 56, 45, 35];
+/// A colour page is turned straight only when its skew estimate is at
+/// least this strong ([`crate::deskew::Skew::strength`]): text lines and ID
+/// cards are, photos without lines are not (and stay as they were taken).
+pub const MIN_SKEW_STRENGTH: f64 = 1.3;
 /// JPEG quality of colour thumbnails.
 const THUMBNAIL_QUALITY: u8 = 60;
 /// Longer side of the copy on which chroma is measured: about 1.2 mm per
@@ -977,7 +981,7 @@ pub fn fit_budget(
 /// What the analysis found, carried to the colour page's output stages.
 pub(crate) struct Found {
     pub quad: Option<Quad>,
-    pub skew_deg: f64,
+    pub skew: crate::deskew::Skew,
     pub warnings: Vec<Warning>,
     pub measures: Measures,
     pub content: Content,
@@ -1006,8 +1010,15 @@ pub(crate) fn finish(
     t.enhance = start.elapsed();
 
     let start = std::time::Instant::now();
-    let luma = luma.rotate(-found.skew_deg, 255);
-    let chroma = chroma.rotate(-found.skew_deg);
+    // A photo has no lines of text: what the skew search finds there is
+    // noise, and turning a portrait by it would spoil it.
+    let skew_deg = if found.skew.strength >= MIN_SKEW_STRENGTH {
+        found.skew.deg
+    } else {
+        0.0
+    };
+    let luma = luma.rotate(-skew_deg, 255);
+    let chroma = chroma.rotate(-skew_deg);
     t.rotate = start.elapsed();
 
     let start = std::time::Instant::now();
@@ -1025,7 +1036,7 @@ pub(crate) fn finish(
             width_px: luma.width,
             height_px: luma.height,
             dpi: pdf::fitted_dpi(luma.width, luma.height).round() as u32,
-            skew_deg: found.skew_deg,
+            skew_deg,
             mode: Mode::Colour,
             warnings: found.warnings,
             measures: found.measures,

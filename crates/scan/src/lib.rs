@@ -255,7 +255,8 @@ pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timi
         _ => (frame, None),
     };
     let flat = enhance::flatten(&analysis);
-    let skew_deg = deskew::estimate_skew(&flat);
+    let skew = deskew::measure_skew(&flat);
+    let skew_deg = skew.deg;
     let measures = quality::measure(&analysis, &flat);
     let mut warnings = quality::warnings(&measures);
     if detection == page::Detection::CutOff {
@@ -275,7 +276,7 @@ pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timi
         let chroma = chroma.unwrap_or_else(|| colour::Chroma::neutral(gray.width, gray.height));
         let found = colour::Found {
             quad,
-            skew_deg,
+            skew,
             warnings,
             measures,
             content: colour::Content::of(chroma_measures.as_ref()),

@@ -250,6 +250,8 @@ fn photos_and_id_cards_are_colour_within_their_budget() {
     for (w, h) in [(1496, 2115), (2000, 1500)] {
         let p = run(&jpeg(&synth::photo(w, h, 3)));
         assert_eq!(p.mode, Mode::Colour);
+        // No text lines: left as taken, not turned by a spurious skew.
+        assert_eq!(p.skew_deg, 0.0);
         assert!(p.data.len() <= COLOUR_PAGE_BUDGET, "{} bytes", p.data.len());
         // A colour thumbnail.
         let thumb = rgb_of(&p.thumbnail);
