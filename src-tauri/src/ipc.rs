@@ -222,7 +222,7 @@ pub struct CodeSent {
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct DraftView {
-    /// The cleaned page, small (gray JPEG).
+    /// The cleaned page, small (a JPEG: gray, or colour for a colour page).
     pub thumbnail_base64: String,
     /// What the citizen could fix by taking it again (codes: `blurred`,
     /// `too_dark`, `glare`, `nothing_found`, `page_cut_off`).
@@ -233,7 +233,7 @@ pub struct DraftView {
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ComponentPagesView {
-    /// Each kept page's thumbnail (gray JPEG, base64), in order.
+    /// Each kept page's thumbnail (JPEG, base64), in order.
     pub pages: Vec<String>,
     /// A helper marked it handed in on paper at the counter.
     pub on_paper: bool,

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
-use motcua_scan::{Page, pdf};
+use motcua_scan::{ModeChoice, Options, Page, pdf};
 
 #[derive(clap::Args)]
 pub struct ScanArgs {
@@ -18,6 +18,30 @@ pub struct ScanArgs {
     /// Print the pages as a JSON array instead of lines of text.
     #[arg(long)]
     json: bool,
+    /// How pages are kept: `auto` keeps a page in colour when it has
+    /// significant colour (a photo, an ID card, a red seal), else gray or
+    /// bilevel; `gray` never colour; `colour` always.
+    #[arg(long, value_enum, default_value_t = ModeArg::Auto)]
+    mode: ModeArg,
+}
+
+/// `--mode`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ModeArg {
+    Auto,
+    Gray,
+    #[value(alias = "color")]
+    Colour,
+}
+
+impl From<ModeArg> for ModeChoice {
+    fn from(m: ModeArg) -> Self {
+        match m {
+            ModeArg::Auto => ModeChoice::Auto,
+            ModeArg::Gray => ModeChoice::Gray,
+            ModeArg::Colour => ModeChoice::Colour,
+        }
+    }
 }
 
 /// Processes every image, then writes the PDF through a temporary file in
@@ -35,7 +59,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<()> {
 fn run_inner(args: &ScanArgs) -> anyhow::Result<()> {
     let mut pages = Vec::with_capacity(args.images.len());
     for path in &args.images {
-        let page = scan_one(path).with_context(|| path.display().to_string())?;
+        let page = scan_one(path, args.mode.into()).with_context(|| path.display().to_string())?;
         pages.push(page);
     }
     let images: Vec<_> = pages.iter().map(Page::pdf_image).collect();
@@ -82,7 +106,7 @@ fn run_inner(args: &ScanArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn scan_one(path: &Path) -> anyhow::Result<Page> {
+fn scan_one(path: &Path, mode: ModeChoice) -> anyhow::Result<Page> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(anyhow!("not a file"));
@@ -90,7 +114,7 @@ fn scan_one(path: &Path) -> anyhow::Result<Page> {
     // Refuse an oversized file before reading it whole.
     motcua_scan::check_file_size(meta.len())?;
     let bytes = std::fs::read(path)?;
-    Ok(motcua_scan::process(&bytes)?)
+    Ok(motcua_scan::process_with(&bytes, &Options { mode })?)
 }
 
 fn page_json(path: &Path, p: &Page) -> serde_json::Value {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use motcua_scan::{Gray, pdf, synth};
+use motcua_scan::{Gray, colour, pdf, synth};
 
 fn motcua(args: &[&Path]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_motcua"))
@@ -192,4 +192,89 @@ fn a_failed_run_keeps_an_existing_output_untouched() {
         b"previous"
     );
     assert_eq!(listing(d.path()), vec!["bad.jpg", "out.pdf"]);
+}
+
+/// The `mode` of each page in `--json` output.
+fn modes(stdout: &[u8]) -> Vec<String> {
+    let json: serde_json::Value =
+        serde_json::from_slice(stdout).unwrap_or_else(|e| panic!("JSON: {e}"));
+    json.as_array()
+        .unwrap_or_else(|| panic!("not an array: {json}"))
+        .iter()
+        .map(|p| p["mode"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn a_photo_is_kept_in_colour_and_the_mode_can_be_forced() {
+    let d = dir();
+    let photo = write(
+        &d.path().join("anh.jpg"),
+        &colour::synth::photo(1200, 900, 1)
+            .encode_jpeg(90)
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let text = write(
+        &d.path().join("don.jpg"),
+        &jpeg(&synth::photo_like(1200, 1600, 2.0, 1)),
+    );
+    let out = d.path().join("hoso.pdf");
+    let run = |mode: Option<&str>| -> (Vec<String>, pdf::Outline) {
+        let mut args: Vec<&Path> =
+            vec![&photo, &text, Path::new("--out"), &out, Path::new("--json")];
+        if let Some(m) = mode {
+            args.extend([Path::new("--mode"), Path::new(m)]);
+        }
+        let o = motcua(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let bytes = std::fs::read(&out).unwrap_or_else(|e| panic!("{e}"));
+        (
+            modes(&o.stdout),
+            pdf::outline(&bytes).unwrap_or_else(|e| panic!("{e}")),
+        )
+    };
+    // Auto: the photo in colour, the text page gray or bilevel, one PDF.
+    let (m, outline) = run(None);
+    assert_eq!(m[0], "colour");
+    assert!(["gray", "bilevel"].contains(&m[1].as_str()), "{m:?}");
+    assert_eq!(outline.pages, 2);
+    assert_eq!(outline.encodings[0], pdf::Encoding::ColorJpeg);
+    assert_ne!(outline.encodings[1], pdf::Encoding::ColorJpeg);
+    assert_eq!(run(Some("auto")).0, m);
+    // Forced.
+    let (m, outline) = run(Some("gray"));
+    assert!(m.iter().all(|m| m != "colour"), "{m:?}");
+    assert!(!outline.encodings.contains(&pdf::Encoding::ColorJpeg));
+    let (m, outline) = run(Some("colour"));
+    assert_eq!(m, ["colour", "colour"]);
+    assert_eq!(outline.encodings, [pdf::Encoding::ColorJpeg; 2]);
+    assert_eq!(run(Some("color")).0, m);
+    // Text output names the mode too.
+    let o = motcua(&[&photo, Path::new("--out"), &out]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains(" KB colour,"), "{stdout}");
+}
+
+#[test]
+fn an_unknown_mode_is_refused_before_any_work() {
+    let d = dir();
+    let a = write(
+        &d.path().join("a.jpg"),
+        &jpeg(&synth::text_page(300, 400, 230, 1)),
+    );
+    let out = d.path().join("out.pdf");
+    let o = motcua(&[
+        &a,
+        Path::new("--out"),
+        &out,
+        Path::new("--mode"),
+        Path::new("sepia"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("auto") && stderr.contains("colour"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
 }

@@ -152,7 +152,7 @@ fn child_ours(args: &[String]) -> Result<()> {
     };
     std::fs::write(format!("{out}.pdf"), &doc)?;
     let ext = match page.mode {
-        Mode::Gray => "jpg",
+        Mode::Gray | Mode::Colour => "jpg",
         Mode::Bilevel => "bits",
     };
     std::fs::write(format!("{out}.{ext}"), &page.data)?;

@@ -2,21 +2,26 @@
 //!
 //! `cargo run --release -p motcua-scan --example pipeline -- [IMG...]`
 //!
-//! Without arguments, two 4000×3000 photos are generated and JPEG-encoded
-//! first: a page filling the frame (turned 3°, lit unevenly, noisy), and
-//! an A4 page lying in perspective on a darker table. Each input runs `RUNS` times;
-//! the median of each stage is printed. With `PIPELINE_OUT=DIR`, the
-//! finished pages and a PDF are written there for a look.
+//! Without arguments, 4000×3000 (12 MP) photos are generated and
+//! JPEG-encoded first: a gray page filling the frame (turned 3°, lit
+//! unevenly, noisy); a gray A4 page lying in perspective on a darker table;
+//! a colour photo, once as chosen (colour) and once forced through the gray
+//! path for comparison; and an A4 letter with a red seal and a blue
+//! signature under a warm lamp, on a wooden table. Each input runs `RUNS`
+//! times; the median of each stage is printed. Files given as arguments run
+//! in the automatic mode. With `PIPELINE_OUT=DIR`, the finished pages and a
+//! PDF are written there for a look.
 
 use std::time::Duration;
 
-use motcua_scan::{Gray, Timings, pdf, process_timed, synth};
+use motcua_scan::colour::{self, Rgb};
+use motcua_scan::{Gray, ModeChoice, Options, Timings, pdf, process_timed_with, synth};
 
 const RUNS: usize = 9;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let inputs: Vec<(String, Vec<u8>)> = if args.is_empty() {
+    let inputs: Vec<(String, Vec<u8>, ModeChoice)> = if args.is_empty() {
         let photo = synth::photo_like(4000, 3000, 3.0, 7);
         let paper = synth::text_page(2100, 2970, 225, 8);
         let corners = [
@@ -27,14 +32,47 @@ fn main() {
         ];
         let mut table = synth::on_table(&paper, 4000, 3000, &corners, 70, 9);
         synth::uneven_light(&mut table, 25);
+        let scene = colour_jpeg(&colour::synth::photo(4000, 3000, 10));
+        let letter = colour::synth::sealed_letter(2100, 2970, 36.0, [255, 235, 200], 11);
+        let desk = colour_jpeg(&colour::synth::on_table(
+            &letter,
+            4000,
+            3000,
+            &corners,
+            [110, 75, 50],
+            12,
+        ));
         vec![
-            ("generated 4000×3000 photo, 3°".into(), jpeg(&photo)),
-            ("generated 4000×3000 A4 on a table".into(), jpeg(&table)),
+            (
+                "generated 4000×3000 photo, 3°".into(),
+                jpeg(&photo),
+                ModeChoice::Auto,
+            ),
+            (
+                "generated 4000×3000 A4 on a table".into(),
+                jpeg(&table),
+                ModeChoice::Auto,
+            ),
+            (
+                "generated 4000×3000 colour photo".into(),
+                scene.clone(),
+                ModeChoice::Auto,
+            ),
+            (
+                "the same colour photo, --mode gray".into(),
+                scene,
+                ModeChoice::Gray,
+            ),
+            (
+                "generated 4000×3000 sealed A4 letter on a table".into(),
+                desk,
+                ModeChoice::Auto,
+            ),
         ]
     } else {
         args.iter()
             .map(|a| match std::fs::read(a) {
-                Ok(b) => (a.clone(), b),
+                Ok(b) => (a.clone(), b, ModeChoice::Auto),
                 Err(e) => {
                     eprintln!("{a}: {e}");
                     std::process::exit(1);
@@ -44,11 +82,12 @@ fn main() {
     };
     let out_dir = std::env::var_os("PIPELINE_OUT").map(std::path::PathBuf::from);
     let mut pages = Vec::new();
-    for (name, bytes) in &inputs {
+    for (name, bytes, mode) in &inputs {
+        let options = Options { mode: *mode };
         let mut runs: Vec<Timings> = Vec::new();
         let mut last = None;
         for _ in 0..RUNS {
-            match process_timed(bytes) {
+            match process_timed_with(bytes, &options) {
                 Ok((page, t)) => {
                     runs.push(t);
                     last = Some(page);
@@ -95,7 +134,7 @@ fn main() {
         }
         let images: Vec<_> = pages.iter().map(|p| p.pdf_image()).collect();
         let _ = std::fs::write(dir.join("pages.pdf"), pdf::write(&images));
-        for (i, (_, b)) in inputs.iter().enumerate() {
+        for (i, (_, b, _)) in inputs.iter().enumerate() {
             let _ = std::fs::write(dir.join(format!("input{i}.jpg")), b);
         }
     }
@@ -114,4 +153,11 @@ fn jpeg(g: &Gray) -> Vec<u8> {
         std::process::exit(1);
     }
     out
+}
+
+fn colour_jpeg(img: &Rgb) -> Vec<u8> {
+    img.encode_jpeg(90).unwrap_or_else(|e| {
+        eprintln!("encoding the generated photo: {e}");
+        std::process::exit(1);
+    })
 }

@@ -1,6 +1,7 @@
 //! Decoding JPEG (zune-jpeg, EXIF orientation honoured) and PNG (image,
-//! png only) straight to gray, refusing oversized images from their
-//! headers before any pixel buffer is allocated.
+//! png only) straight to gray ([`decode_gray`]) or to luma and chroma
+//! ([`decode_colour`]), refusing oversized images from their headers before
+//! any pixel buffer is allocated.
 
 use std::io::Cursor;
 
@@ -11,6 +12,7 @@ use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 use zune_jpeg::JpegDecoder;
 
+use crate::colour::{self, Chroma};
 use crate::gray::Gray;
 use crate::{LimitError, check_dimensions, check_file_size};
 
@@ -50,6 +52,29 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
 
 /// Decodes a JPEG or PNG file's bytes to an upright gray image.
 pub fn decode_gray(bytes: &[u8]) -> Result<Gray, DecodeError> {
+    decode_with(bytes, false).map(|d| d.luma)
+}
+
+/// An upright decoded image: its luma, and its chroma when the file holds
+/// colour (a three-component JPEG, an RGB or palette PNG).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// Y of YCbCr (BT.601, full range, as in JPEG): what the gray pipeline
+    /// works on.
+    pub luma: Gray,
+    /// Cb and Cr at half the luma's resolution (as in a 4:2:0 JPEG);
+    /// `None` for a gray file.
+    pub chroma: Option<Chroma>,
+}
+
+/// Decodes a JPEG or PNG file's bytes to upright luma and, for a colour
+/// file, chroma: the same limits and EXIF orientation as [`decode_gray`].
+/// A colour JPEG is decoded to YCbCr without a round trip through RGB.
+pub fn decode_colour(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    decode_with(bytes, true)
+}
+
+fn decode_with(bytes: &[u8], colour: bool) -> Result<Decoded, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
@@ -58,8 +83,8 @@ pub fn decode_gray(bytes: &[u8]) -> Result<Gray, DecodeError> {
     // The decoders are fuzzed, but a panic on some input must still become
     // an error for the citizen, never a crash of the kiosk.
     let result = std::panic::catch_unwind(|| match format {
-        Format::Jpeg => decode_jpeg(bytes),
-        Format::Png => decode_png(bytes),
+        Format::Jpeg => decode_jpeg(bytes, colour),
+        Format::Png => decode_png(bytes, colour),
     });
     result.unwrap_or_else(|_| {
         Err(DecodeError::Damaged {
@@ -88,15 +113,19 @@ fn damaged(format: Format, e: impl std::fmt::Display) -> DecodeError {
     }
 }
 
-fn decode_jpeg(bytes: &[u8]) -> Result<Gray, DecodeError> {
-    let options = DecoderOptions::default()
-        .jpeg_set_out_colorspace(ColorSpace::Luma)
+fn jpeg_options(out: ColorSpace) -> DecoderOptions {
+    DecoderOptions::default()
+        .jpeg_set_out_colorspace(out)
         .set_max_width(usize::from(u16::MAX))
         .set_max_height(usize::from(u16::MAX))
         // A file cut inside the image data is an error, not a page with a
         // gray lower part.
-        .set_strict_mode(true);
-    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+        .set_strict_mode(true)
+}
+
+fn decode_jpeg(bytes: &[u8], colour: bool) -> Result<Decoded, DecodeError> {
+    let mut decoder =
+        JpegDecoder::new_with_options(ZCursor::new(bytes), jpeg_options(ColorSpace::Luma));
     decoder
         .decode_headers()
         .map_err(|e| damaged(Format::Jpeg, e))?;
@@ -109,6 +138,21 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Gray, DecodeError> {
         .exif()
         .and_then(|tiff| exif_orientation(tiff))
         .unwrap_or(1);
+    // Colour wanted from a colour file: YCbCr straight from the decoder
+    // (no colour conversion at all), or RGB for the rarer Adobe RGB, CMYK
+    // and YCCK files, converted here.
+    let out = match decoder.input_colorspace() {
+        Some(ColorSpace::Luma) | None => ColorSpace::Luma,
+        _ if !colour || scans_misread(bytes) => ColorSpace::Luma,
+        Some(ColorSpace::YCbCr) => ColorSpace::YCbCr,
+        Some(_) => ColorSpace::RGB,
+    };
+    if out != ColorSpace::Luma {
+        decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), jpeg_options(out));
+        decoder
+            .decode_headers()
+            .map_err(|e| damaged(Format::Jpeg, e))?;
+    }
     let size = decoder
         .output_buffer_size()
         .ok_or_else(|| damaged(Format::Jpeg, "size overflow"))?;
@@ -116,18 +160,84 @@ fn decode_jpeg(bytes: &[u8]) -> Result<Gray, DecodeError> {
     decoder
         .decode_into(&mut data)
         .map_err(|e| damaged(Format::Jpeg, e))?;
-    if data.len() != width as usize * height as usize {
+    let pixels = width as usize * height as usize;
+    let components = if out == ColorSpace::Luma { 1 } else { 3 };
+    if data.len() != pixels * components {
         return Err(damaged(Format::Jpeg, "unexpected output size"));
     }
-    Ok(Gray {
-        width,
-        height,
-        data,
-    }
-    .orient(orientation))
+    let (luma, chroma) = match out {
+        ColorSpace::Luma => (
+            Gray {
+                width,
+                height,
+                data,
+            },
+            None,
+        ),
+        ColorSpace::YCbCr => {
+            let (y, c) = colour::split_ycbcr(&data, width, height);
+            (y, Some(c))
+        }
+        _ => {
+            let (y, c) = colour::split_rgb(&data, width, height);
+            (y, Some(c))
+        }
+    };
+    Ok(Decoded {
+        luma: luma.orient(orientation),
+        chroma: chroma.map(|c| c.orient(orientation)),
+    })
 }
 
-fn decode_png(bytes: &[u8]) -> Result<Gray, DecodeError> {
+/// Whether zune-jpeg 0.5.15 would misread this file's colour: a baseline
+/// (sequential) JPEG with subsampled chroma whose first scan holds only
+/// some components (one scan per component). Its chroma comes out as
+/// green bands without an error (etemesi254/zune-image#419; the luma is
+/// right), so such a file is read in gray. Progressive files are fine. The
+/// markers are walked up to the first scan, every read bounds-checked;
+/// anything unexpected answers `false` and leaves it to the decoder.
+fn scans_misread(bytes: &[u8]) -> bool {
+    let at = |i: usize| bytes.get(i).copied();
+    let (mut i, mut components, mut subsampled) = (2usize, 0u8, false);
+    while let (Some(0xFF), Some(marker)) = (at(i), at(i + 1)) {
+        match marker {
+            // Fill bytes, and markers without a length.
+            0xFF => {
+                i += 1;
+                continue;
+            }
+            0x01 | 0xD0..=0xD8 => {
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        let (Some(hi), Some(lo)) = (at(i + 2), at(i + 3)) else {
+            return false;
+        };
+        let len = usize::from(u16::from_be_bytes([hi, lo]));
+        match marker {
+            // SOF0, SOF1: sequential Huffman frames.
+            0xC0 | 0xC1 => {
+                let Some(n) = at(i + 9) else { return false };
+                let factors: Vec<u8> = (0..usize::from(n))
+                    .filter_map(|k| at(i + 11 + 3 * k))
+                    .collect();
+                components = n;
+                subsampled = factors.windows(2).any(|w| w[0] != w[1]);
+            }
+            // SOS: the first scan.
+            0xDA => {
+                return subsampled && at(i + 4).is_some_and(|ns| ns < components);
+            }
+            _ => {}
+        }
+        i += 2 + len;
+    }
+    false
+}
+
+fn decode_png(bytes: &[u8], colour: bool) -> Result<Decoded, DecodeError> {
     // The IHDR chunk must come first: read its dimensions before the
     // decoder reads anything else.
     let ihdr = bytes
@@ -142,11 +252,22 @@ fn decode_png(bytes: &[u8]) -> Result<Gray, DecodeError> {
     let (width, height) = decoder.dimensions();
     check_dimensions(width, height)?;
     let image = image::DynamicImage::from_decoder(decoder).map_err(|e| damaged(Format::Png, e))?;
+    if colour && image.color().has_color() {
+        let rgb = image.into_rgb8();
+        let (luma, chroma) = colour::split_rgb(rgb.as_raw(), width, height);
+        return Ok(Decoded {
+            luma,
+            chroma: Some(chroma),
+        });
+    }
     let luma = image.into_luma8();
-    Ok(Gray {
-        width,
-        height,
-        data: luma.into_raw(),
+    Ok(Decoded {
+        luma: Gray {
+            width,
+            height,
+            data: luma.into_raw(),
+        },
+        chroma: None,
     })
 }
 

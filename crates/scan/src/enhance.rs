@@ -81,11 +81,11 @@ pub fn flatten(g: &Gray) -> Gray {
     }
 }
 
-fn max3(c: &[u8], w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn max3(c: &[u8], w: u32, h: u32) -> Vec<u8> {
     neighbourhood(c, w, h, |vals| vals.iter().copied().max().unwrap_or(0))
 }
 
-fn mean3(c: &[u8], w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn mean3(c: &[u8], w: u32, h: u32) -> Vec<u8> {
     neighbourhood(c, w, h, |vals| {
         let s: u32 = vals.iter().map(|&v| u32::from(v)).sum();
         (s / vals.len().max(1) as u32) as u8

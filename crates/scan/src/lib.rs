@@ -25,8 +25,15 @@
 //!    thumbnail JPEG goes with each page.
 //!
 //! [`pdf::write`] then assembles one PDF per dossier component, one A4 page
-//! per image. Colour mode for photos and ID cards is not done yet.
+//! per image.
+//!
+//! A page with significant colour — a photo, an ID card, a red seal — is
+//! kept in colour instead ([`Mode::Colour`], see [`colour`]): the same
+//! geometry on its chroma planes, a gentle evening-out instead of the text
+//! flattening, a colour JPEG within a size budget, a colour thumbnail.
+//! [`process_with`] can also force either mode.
 
+pub mod colour;
 pub mod decode;
 pub mod deskew;
 pub mod enhance;
@@ -126,6 +133,9 @@ pub enum Mode {
     /// 1 bit per pixel, zlib (PDF FlateDecode), bit set = white: dense text
     /// pages whose gray JPEG would exceed [`PAGE_BUDGET`].
     Bilevel,
+    /// YCbCr JPEG (4:2:0), shown as RGB: photos, ID cards, documents with a
+    /// coloured seal or emblem (see [`colour`]).
+    Colour,
 }
 
 impl Mode {
@@ -134,6 +144,7 @@ impl Mode {
         match self {
             Mode::Gray => "gray",
             Mode::Bilevel => "bilevel",
+            Mode::Colour => "colour",
         }
     }
 }
@@ -141,10 +152,12 @@ impl Mode {
 /// A finished page, ready for [`pdf::write`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
-    /// The encoded page: a JPEG for [`Mode::Gray`], zlib-compressed packed
-    /// rows for [`Mode::Bilevel`].
+    /// The encoded page: a JPEG for [`Mode::Gray`] and [`Mode::Colour`],
+    /// zlib-compressed packed rows for [`Mode::Bilevel`].
     pub data: Vec<u8>,
-    /// A gray JPEG, longer side [`THUMBNAIL_SIDE`], for the review screen.
+    /// A JPEG, longer side [`THUMBNAIL_SIDE`], for the review screen: in
+    /// colour for a colour page (a citizen recognises their ID card), gray
+    /// otherwise.
     pub thumbnail: Vec<u8>,
     pub width_px: u32,
     pub height_px: u32,
@@ -167,6 +180,7 @@ impl Page {
             encoding: match self.mode {
                 Mode::Gray => pdf::Encoding::GrayJpeg,
                 Mode::Bilevel => pdf::Encoding::Bilevel,
+                Mode::Colour => pdf::Encoding::ColorJpeg,
             },
         }
     }
@@ -183,16 +197,53 @@ pub struct Timings {
     pub encode: Duration,
 }
 
-/// Turns one image file's bytes into a finished page.
+/// Which mode a page may take.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ModeChoice {
+    /// Colour when the page has significant colour ([`colour::is_colour`]),
+    /// otherwise gray or bilevel.
+    #[default]
+    Auto,
+    /// Never colour: gray, or bilevel over [`PAGE_BUDGET`]. The colour of
+    /// the file is not even decoded.
+    Gray,
+    /// Always colour, even for a gray file.
+    Colour,
+}
+
+/// How [`process_with`] treats a page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    pub mode: ModeChoice,
+}
+
+/// Turns one image file's bytes into a finished page, choosing its mode
+/// ([`ModeChoice::Auto`]).
 pub fn process(bytes: &[u8]) -> Result<Page, ScanError> {
     process_timed(bytes).map(|(page, _)| page)
 }
 
+/// [`process`] with a choice of mode.
+pub fn process_with(bytes: &[u8], options: &Options) -> Result<Page, ScanError> {
+    process_timed_with(bytes, options).map(|(page, _)| page)
+}
+
 /// [`process`], also returning how long each stage took.
 pub fn process_timed(bytes: &[u8]) -> Result<(Page, Timings), ScanError> {
+    process_timed_with(bytes, &Options::default())
+}
+
+/// [`process_with`], also returning how long each stage took.
+pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timings), ScanError> {
     let mut t = Timings::default();
     let start = Instant::now();
-    let gray = decode::decode_gray(bytes)?;
+    let (gray, chroma) = match options.mode {
+        ModeChoice::Gray => (decode::decode_gray(bytes)?, None),
+        ModeChoice::Auto | ModeChoice::Colour => {
+            let d = decode::decode_colour(bytes)?;
+            (d.luma, d.chroma)
+        }
+    };
     t.decode = start.elapsed();
 
     let start = Instant::now();
@@ -214,45 +265,39 @@ pub fn process_timed(bytes: &[u8]) -> Result<(Page, Timings), ScanError> {
         _ => (frame, None),
     };
     let flat = enhance::flatten(&analysis);
-    let skew_deg = deskew::estimate_skew(&flat);
+    let skew = deskew::measure_skew(&flat);
+    let skew_deg = skew.deg;
     let measures = quality::measure(&analysis, &flat);
     let mut warnings = quality::warnings(&measures);
     if detection == page::Detection::CutOff {
         warnings.insert(0, Warning::PageCutOff);
     }
+    let chroma_measures = chroma
+        .as_ref()
+        .map(|c| colour::measure(c, (gray.width, gray.height), quad.as_ref(), &analysis));
+    let in_colour = match options.mode {
+        ModeChoice::Gray => false,
+        ModeChoice::Colour => true,
+        ModeChoice::Auto => chroma_measures.as_ref().is_some_and(colour::is_colour),
+    };
     drop((analysis, flat));
     t.analyse = start.elapsed();
+    if in_colour {
+        let chroma = chroma.unwrap_or_else(|| colour::Chroma::neutral(gray.width, gray.height));
+        let found = colour::Found {
+            quad,
+            skew,
+            warnings,
+            measures,
+            content: colour::Content::of(chroma_measures.as_ref()),
+        };
+        return colour::finish(gray, chroma, found, t);
+    }
+    drop(chroma);
 
     let start = Instant::now();
-    let page = match quad {
-        Some(q) => {
-            let (qw, qh) = page::page_size(&q);
-            let (w, h) = target_size(qw.round() as u32, qh.round() as u32);
-            // Bilinear sampling does not average: when shrinking more than
-            // 1/PRESHRINK_BELOW, shrink the whole frame to the output's scale
-            // first (area averaging), then warp about 1:1.
-            let s = f64::from(w) / qw.max(1.0);
-            if s >= PRESHRINK_BELOW {
-                page::warp(&gray, &q, w, h, 255).ok_or(ScanError::Resample)?
-            } else {
-                let (gw, gh) = (f64::from(gray.width), f64::from(gray.height));
-                let shrunk = gray
-                    .resize(
-                        ((gw * s).round() as u32).max(2),
-                        ((gh * s).round() as u32).max(2),
-                    )
-                    .ok_or(ScanError::Resample)?;
-                drop(gray);
-                let (sx, sy) = (f64::from(shrunk.width) / gw, f64::from(shrunk.height) / gh);
-                let q = q.map(|(x, y)| (x * sx, y * sy));
-                page::warp(&shrunk, &q, w, h, 255).ok_or(ScanError::Resample)?
-            }
-        }
-        None => {
-            let (w, h) = target_size(gray.width, gray.height);
-            gray.resize(w, h).ok_or(ScanError::Resample)?
-        }
-    };
+    let (w, h) = page::output_size(quad.as_ref(), gray.width, gray.height);
+    let page = page::rectify(gray, quad.as_ref(), w, h, 255).ok_or(ScanError::Resample)?;
     t.resample = start.elapsed();
 
     let start = Instant::now();

@@ -215,6 +215,46 @@ pub fn page_size(q: &Quad) -> (f64, f64) {
     }
 }
 
+/// The output size of the page in a `width`×`height` image, its corners at
+/// `quad` (`None`: the whole image): [`crate::target_size`] of the page's
+/// own size.
+pub fn output_size(quad: Option<&Quad>, width: u32, height: u32) -> (u32, u32) {
+    match quad {
+        Some(q) => {
+            let (qw, qh) = page_size(q);
+            crate::target_size(qw.round() as u32, qh.round() as u32)
+        }
+        None => crate::target_size(width, height),
+    }
+}
+
+/// The page cut out of `src` by `quad` (the whole image when `None`) and
+/// resampled to `w`×`h`; pixels outside `src` become `fill`. Bilinear
+/// sampling does not average: when the page shrinks by more than
+/// 1/0.7 (the crate's `PRESHRINK_BELOW`), the whole image is first shrunk to the
+/// output's scale (area averaging), then warped about 1:1. `src` is taken
+/// by value so that it is freed as soon as it is no longer needed. The
+/// luma and each chroma plane of a colour page go through here alike.
+pub fn rectify(src: Gray, quad: Option<&Quad>, w: u32, h: u32, fill: u8) -> Option<Gray> {
+    let Some(q) = quad else {
+        return src.resize(w, h);
+    };
+    let (qw, _) = page_size(q);
+    let s = f64::from(w) / qw.max(1.0);
+    if s >= crate::PRESHRINK_BELOW {
+        return warp(&src, q, w, h, fill);
+    }
+    let (gw, gh) = (f64::from(src.width), f64::from(src.height));
+    let shrunk = src.resize(
+        ((gw * s).round() as u32).max(2),
+        ((gh * s).round() as u32).max(2),
+    )?;
+    drop(src);
+    let (sx, sy) = (f64::from(shrunk.width) / gw, f64::from(shrunk.height) / gh);
+    let q = q.map(|(x, y)| (x * sx, y * sy));
+    warp(&shrunk, &q, w, h, fill)
+}
+
 /// The homography taking the rectangle (0,0)–(w,h) onto `q` (corners in
 /// the same order), as 8 coefficients (h33 = 1); `None` when degenerate.
 pub fn homography(w: f64, h: f64, q: &Quad) -> Option<[f64; 8]> {

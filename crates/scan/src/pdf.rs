@@ -1,7 +1,8 @@
 //! A minimal PDF 1.4 writer: one A4 portrait page per image, scaled to fit
 //! within the margins and centred. JPEGs are embedded untouched
-//! (DCTDecode), bilevel pages as given (FlateDecode, 1 bit). Nothing else:
-//! no fonts, no compression of its own.
+//! (DCTDecode: gray ones as /DeviceGray, colour ones as /DeviceRGB), bilevel
+//! pages as given (FlateDecode, 1 bit); gray, bilevel and colour pages mix
+//! freely in one file. Nothing else: no fonts, no compression of its own.
 
 use std::fmt::Write as _;
 
@@ -18,7 +19,7 @@ const PT_PER_IN: f64 = 72.0;
 pub enum Encoding {
     /// A one-component JPEG.
     GrayJpeg,
-    /// A three-component JPEG.
+    /// A three-component (YCbCr, JFIF) JPEG, shown as RGB.
     ColorJpeg,
     /// zlib-compressed rows of 1-bit pixels, set = white.
     Bilevel,
@@ -148,6 +149,9 @@ pub struct Outline {
     pub objects: usize,
     pub media_boxes: Vec<(f64, f64)>,
     pub image_sizes: Vec<(u32, u32)>,
+    /// Each image's encoding, from its colour space, bit depth and filter;
+    /// an image with another combination is an error.
+    pub encodings: Vec<Encoding>,
 }
 
 /// Reads back the structure of a PDF written by [`write`]: the xref table
@@ -222,11 +226,40 @@ pub fn outline(pdf: &[u8]) -> Result<Outline, String> {
         .zip(&heights)
         .map(|(&w, &h)| (w as u32, h as u32))
         .collect();
+    let mut encodings = Vec::new();
+    for (i, _) in text.match_indices("/Subtype /Image") {
+        let dict = text[i..].split(">>").next().unwrap_or_default();
+        let value = |key: &str| -> Option<&str> {
+            let at = dict.find(key)? + key.len();
+            dict[at..].split_whitespace().next()
+        };
+        encodings.push(
+            match (
+                value("/ColorSpace "),
+                value("/BitsPerComponent "),
+                value("/Filter "),
+            ) {
+                (Some("/DeviceGray"), Some("8"), Some("/DCTDecode")) => Encoding::GrayJpeg,
+                (Some("/DeviceRGB"), Some("8"), Some("/DCTDecode")) => Encoding::ColorJpeg,
+                (Some("/DeviceGray"), Some("1"), Some("/FlateDecode")) => Encoding::Bilevel,
+                other => {
+                    return Err(format!(
+                        "image {}: unknown encoding {other:?}",
+                        encodings.len()
+                    ));
+                }
+            },
+        );
+    }
+    if encodings.len() != pages {
+        return Err(format!("{} images on {pages} pages", encodings.len()));
+    }
     Ok(Outline {
         pages,
         objects: count - 1,
         media_boxes,
         image_sizes,
+        encodings,
     })
 }
 
@@ -258,6 +291,7 @@ mod tests {
         assert_eq!(o.objects, 2 + 3 * 2);
         assert_eq!(o.media_boxes, vec![(595.276, 841.89); 2]);
         assert_eq!(o.image_sizes, vec![(1496, 2181), (640, 480)]);
+        assert_eq!(o.encodings, vec![Encoding::GrayJpeg, Encoding::ColorJpeg]);
         assert!(pdf.windows(4).any(|w| w == jpeg_a));
         assert!(pdf.ends_with(b"%%EOF\n"));
         // A damaged copy is caught.

@@ -59,7 +59,9 @@ fn a_skewed_photo_becomes_a_straight_small_200_dpi_page() {
 /// The page's pixels, whichever way it was stored.
 fn pixels(page: &crate::Page) -> Gray {
     match page.mode {
-        crate::Mode::Gray => decode_gray(&page.data).unwrap_or_else(|e| panic!("{e}")),
+        crate::Mode::Gray | crate::Mode::Colour => {
+            decode_gray(&page.data).unwrap_or_else(|e| panic!("{e}"))
+        }
         crate::Mode::Bilevel => {
             let bits = miniz_oxide::inflate::decompress_to_vec_zlib(&page.data)
                 .unwrap_or_else(|e| panic!("{e:?}"));

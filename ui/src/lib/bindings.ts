@@ -212,7 +212,7 @@ export type CommandError_Serialize = {
 
 /**  A component's pages so far. */
 export type ComponentPagesView = {
-	/**  Each kept page's thumbnail (gray JPEG, base64), in order. */
+	/**  Each kept page's thumbnail (JPEG, base64), in order. */
 	pages: string[],
 	/**  A helper marked it handed in on paper at the counter. */
 	onPaper: boolean,
@@ -247,7 +247,7 @@ export type Composed = {
  *  "Chụp lại".
  */
 export type DraftView = {
-	/**  The cleaned page, small (gray JPEG). */
+	/**  The cleaned page, small (a JPEG: gray, or colour for a colour page). */
 	thumbnailBase64: string,
 	/**
 	 *  What the citizen could fix by taking it again (codes: `blurred`,
