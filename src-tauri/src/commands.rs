@@ -211,19 +211,31 @@ pub fn stop_camera(camera: State<'_, CameraService>, scanner: State<'_, Scanner>
 /// runs out.
 #[tauri::command]
 #[specta::specta]
-pub fn end_session(
+pub async fn end_session(
+    kiosk: State<'_, Kiosk>,
     session: State<'_, Session>,
     speech: State<'_, Speech>,
     camera: State<'_, CameraService>,
     scanner: State<'_, Scanner>,
-) {
+) -> Result<(), CommandError> {
     speech.stop();
     camera.stop();
     if let Some(page_camera) = scanner.camera() {
         page_camera.stop();
     }
+    let open_payment = session.payment().and_then(|h| h.id);
     session.wipe();
     tracing::info!("session ended and wiped");
+    // A payment still open when its citizen has gone must not be paid or
+    // confirmed later; a paid one stays paid (the cancel is refused).
+    if let Some(id) = open_payment {
+        match kiosk.client.cancel_payment(&id).await {
+            Ok(_) => tracing::info!(payment = %id, "open payment cancelled at the session's end"),
+            Err(e) if e.problem_code() == Some(motcua_protocol::ProblemCode::PaymentClosed) => {}
+            Err(e) => tracing::warn!(payment = %id, error = %e, "open payment not cancelled"),
+        }
+    }
+    Ok(())
 }
 
 fn session_card(session: &Session) -> Result<motcua_core::cccd::CitizenCard, CommandError> {

@@ -979,3 +979,31 @@ fn a_payment_never_confirmed_expires_and_a_new_one_can_be_made() {
     assert_ne!(second["reference"], first["reference"]);
     tauri::async_runtime::block_on(running.shutdown());
 }
+
+#[test]
+fn a_citizen_who_leaves_mid_payment_leaves_nothing_to_confirm() {
+    let h = harness(Options::default());
+    let counter = invoke(
+        &h,
+        "start_payment",
+        json!({"procedureCode": "2.000635", "copies": 1, "method": "counter"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(counter["status"], "pending");
+    add_helper(&h, "canbo.lan", "482916");
+    let kiosk = h.window.state::<Kiosk>();
+    let console =
+        tauri::async_runtime::block_on(kiosk.client.login_staff("canbo.lan", "mật-khẩu-dài-đủ"))
+            .unwrap_or_else(|e| panic!("login: {e}"));
+    let listed = |h: &Harness| {
+        let kiosk = h.window.state::<Kiosk>();
+        tauri::async_runtime::block_on(kiosk.client.counter_payments(&console.token))
+            .unwrap_or_else(|e| panic!("list: {e}"))
+            .items
+            .len()
+    };
+    assert_eq!(listed(&h), 1);
+    // The idle timeout (or "Xong") ends the session: the open intent goes too.
+    invoke(&h, "end_session", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(listed(&h), 0, "a clerk could still confirm it");
+}

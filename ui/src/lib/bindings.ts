@@ -40,7 +40,7 @@ export const commands = {
 	 *  everything held about them. Called on "Xong" and when the idle countdown
 	 *  runs out.
 	 */
-	endSession: () => __TAURI_INVOKE<void>("end_session"),
+	endSession: () => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("end_session")),
 	/**
 	 *  Turns a camera on: the ID-card camera for the identify screen
 	 *  (previews and QR texts), or the document camera for the scan screen
