@@ -460,18 +460,24 @@ pub fn mark_on_paper(
     Ok(view)
 }
 
-/// How a rule asks for copies or pages: the request's `copies`/`pages`.
-fn fee_inputs(
-    rule: &motcua_protocol::FeeRule,
+/// What the fee of `procedure_code` is computed from: `copies` and the
+/// pages scanned in this session, as its rule reads them, and whether the
+/// rule asks how many copies.
+async fn fee_inputs(
+    kiosk: &Kiosk,
+    session: &Session,
+    procedure_code: &str,
     copies: u32,
-    pages: u32,
-) -> (Option<u32>, Option<u32>, bool) {
+) -> Result<(Option<u32>, Option<u32>, bool), CommandError> {
     use motcua_protocol::FeeRule;
-    match rule {
+    let catalog = kiosk.client.catalog().await?;
+    let procedure = motcua_core::catalog::find(&catalog, procedure_code)
+        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no such procedure"))?;
+    Ok(match procedure.fee {
         FeeRule::PerCopy { .. } => (Some(copies.max(1)), None, true),
-        FeeRule::PerPage { .. } => (Some(copies.max(1)), Some(pages.max(1)), true),
+        FeeRule::PerPage { .. } => (Some(copies.max(1)), Some(session.page_count().max(1)), true),
         FeeRule::Free { .. } | FeeRule::Flat { .. } => (None, None, false),
-    }
+    })
 }
 
 /// An exemption's wire name (`ho_ngheo`, `khuyet_tat`, `nguoi_co_cong`).
@@ -498,10 +504,8 @@ pub async fn quote_fee(
     exemption: Option<String>,
 ) -> Result<FeeView, CommandError> {
     let exemption = exemption.as_deref().map(parse_exemption).transpose()?;
-    let catalog = kiosk.client.catalog().await?;
-    let procedure = motcua_core::catalog::find(&catalog, &procedure_code)
-        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no such procedure"))?;
-    let (copies, pages, asks_copies) = fee_inputs(&procedure.fee, copies, session.page_count());
+    let (copies, pages, asks_copies) =
+        fee_inputs(&kiosk, &session, &procedure_code, copies).await?;
     let quote = kiosk
         .client
         .quote_fee(&motcua_protocol::FeeQuoteRequest {
@@ -554,10 +558,7 @@ pub async fn start_payment(
             ));
         }
     };
-    let catalog = kiosk.client.catalog().await?;
-    let procedure = motcua_core::catalog::find(&catalog, &procedure_code)
-        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no such procedure"))?;
-    let (copies, pages, _) = fee_inputs(&procedure.fee, copies, session.page_count());
+    let (copies, pages, _) = fee_inputs(&kiosk, &session, &procedure_code, copies).await?;
     let request = motcua_protocol::NewPayment {
         procedure_code,
         copies,

@@ -322,18 +322,25 @@ fn a_remote_backend_without_a_token_is_refused_at_start() {
     }
 }
 
-#[test]
-fn a_remote_backend_takes_the_kiosk_token_and_refuses_a_wrong_one() {
-    let server_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let (running, token) = tauri::async_runtime::block_on(async {
-        let state = motcua_server::AppState::open(&motcua_server::Config::new(
-            server_dir.path().to_path_buf(),
-        ))
-        .await
-        .unwrap_or_else(|e| panic!("open: {e}"));
+/// A backend on a socket with a kiosk `name` registered (as `motcua server
+/// kiosk add` does), its clock replaced when one is given; and that kiosk's
+/// token.
+fn remote_backend(
+    dir: &std::path::Path,
+    name: &str,
+    clock: Option<std::sync::Arc<dyn motcua_server::Clock>>,
+) -> (motcua_server::Running, motcua_server::Secret) {
+    tauri::async_runtime::block_on(async {
+        let mut state =
+            motcua_server::AppState::open(&motcua_server::Config::new(dir.to_path_buf()))
+                .await
+                .unwrap_or_else(|e| panic!("open: {e}"));
+        if let Some(clock) = clock {
+            state.clock = clock;
+        }
         let token = state
             .store
-            .add_kiosk("quay-7", time::OffsetDateTime::now_utc())
+            .add_kiosk(name, time::OffsetDateTime::now_utc())
             .await
             .unwrap_or_else(|e| panic!("add kiosk: {e}"));
         let running = motcua_server::serve_state(
@@ -343,7 +350,13 @@ fn a_remote_backend_takes_the_kiosk_token_and_refuses_a_wrong_one() {
         .await
         .unwrap_or_else(|e| panic!("serve: {e}"));
         (running, token)
-    });
+    })
+}
+
+#[test]
+fn a_remote_backend_takes_the_kiosk_token_and_refuses_a_wrong_one() {
+    let server_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let (running, token) = remote_backend(server_dir.path(), "quay-7", None);
     let h = harness(Options {
         backend: Some(running.url()),
         backend_token: Some(token),
@@ -939,27 +952,7 @@ fn a_payment_never_confirmed_expires_and_a_new_one_can_be_made() {
     let clock = std::sync::Arc::new(motcua_server::ManualClock::new(
         time::OffsetDateTime::now_utc(),
     ));
-    let (running, token) = tauri::async_runtime::block_on(async {
-        let mut state = motcua_server::AppState::open(&motcua_server::Config::new(
-            server_dir.path().to_path_buf(),
-        ))
-        .await
-        .unwrap_or_else(|e| panic!("open: {e}"));
-        let moved: std::sync::Arc<dyn motcua_server::Clock> = clock.clone();
-        state.clock = moved;
-        let token = state
-            .store
-            .add_kiosk("quay-2", time::OffsetDateTime::now_utc())
-            .await
-            .unwrap_or_else(|e| panic!("add kiosk: {e}"));
-        let running = motcua_server::serve_state(
-            state,
-            "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("serve: {e}"));
-        (running, token)
-    });
+    let (running, token) = remote_backend(server_dir.path(), "quay-2", Some(clock.clone()));
     let h = harness(Options {
         backend: Some(running.url()),
         backend_token: Some(token),
