@@ -567,6 +567,17 @@ impl From<ClientError> for CommandError {
                 | ProblemCode::BadSignature
                 | ProblemCode::FreeProcedure
                 | ProblemCode::IdempotencyKeyReused => ErrorCode::BackendError,
+                // Dossier submission goes through the outbox, which retries
+                // or keeps these for a helper; the citizen is never stuck on them.
+                ProblemCode::UploadOffsetMismatch
+                | ProblemCode::UploadHashMismatch
+                | ProblemCode::UploadTypeRefused
+                | ProblemCode::UploadIncomplete
+                | ProblemCode::DossierIncomplete
+                | ProblemCode::PaymentRequired
+                | ProblemCode::DossierStatusConflict => ErrorCode::BackendError,
+                ProblemCode::DossierNotFound => ErrorCode::NotFound,
+                ProblemCode::LookupLocked => ErrorCode::TooManyCodes,
             },
             ClientError::BadUrl(_)
             | ClientError::BadToken

@@ -10,6 +10,7 @@
 
 pub mod accounts;
 mod catalog;
+pub mod dossiers;
 pub mod help;
 pub mod paths;
 pub mod payments;
@@ -21,6 +22,10 @@ pub use accounts::{
     OtpVerify, Sex, VouchedAccount,
 };
 pub use catalog::{Catalog, Component, FeeRule, Field, Procedure, ProcessingTime};
+pub use dossiers::{
+    Applicant, Dossier, DossierLookup, DossierLookupRequest, DossierStatus, NewDossier, NewUpload,
+    ReceivedComponent, StatusChange, StatusUpdate, SubmittedComponent, UploadState,
+};
 pub use help::{HelpRequest, HelpRequestList, HelpStatus, NewHelpRequest};
 pub use payments::{
     AppliedExemption, BANK_SIGNATURE_HEADER, BankWebhook, BankWebhookAck, CounterPayment,

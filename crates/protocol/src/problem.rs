@@ -65,6 +65,30 @@ pub enum ProblemCode {
     /// The `Idempotency-Key` was already used by this kiosk for a different
     /// request.
     IdempotencyKeyReused,
+    /// A chunk's `Upload-Offset` is not the bytes the server holds: read the
+    /// upload's state and send from there. Nothing was stored.
+    UploadOffsetMismatch,
+    /// The bytes received do not have the declared SHA-256; they were
+    /// discarded.
+    UploadHashMismatch,
+    /// The content is not a PDF, JPEG or PNG (read from its first bytes,
+    /// never its name); it was discarded.
+    UploadTypeRefused,
+    /// A dossier names an upload that is unknown or not complete.
+    UploadIncomplete,
+    /// A required component has neither uploads nor a paper mark, or a
+    /// component is not the procedure's.
+    DossierIncomplete,
+    /// The fee is not zero and the dossier names no paid intent of this
+    /// kiosk for this procedure and amount, or one already used.
+    PaymentRequired,
+    /// No dossier with this code and secret (never says which was wrong).
+    DossierNotFound,
+    /// The dossier cannot move from its status to the one asked.
+    DossierStatusConflict,
+    /// Too many wrong secrets for this code: lookups of it wait a while
+    /// (`Retry-After`).
+    LookupLocked,
 }
 
 impl ProblemCode {
@@ -89,6 +113,15 @@ impl ProblemCode {
             Self::PaymentAmountMismatch | Self::PaymentClosed | Self::FreeProcedure => 409,
             Self::BadSignature => 401,
             Self::IdempotencyKeyReused => 422,
+            Self::UploadOffsetMismatch => 409,
+            Self::UploadHashMismatch => 422,
+            Self::UploadTypeRefused => 415,
+            Self::UploadIncomplete => 409,
+            Self::DossierIncomplete => 422,
+            Self::PaymentRequired => 402,
+            Self::DossierNotFound => 404,
+            Self::DossierStatusConflict => 409,
+            Self::LookupLocked => 429,
         }
     }
 
@@ -120,6 +153,15 @@ impl ProblemCode {
             Self::BadSignature => "bad_signature",
             Self::FreeProcedure => "free_procedure",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::UploadOffsetMismatch => "upload_offset_mismatch",
+            Self::UploadHashMismatch => "upload_hash_mismatch",
+            Self::UploadTypeRefused => "upload_type_refused",
+            Self::UploadIncomplete => "upload_incomplete",
+            Self::DossierIncomplete => "dossier_incomplete",
+            Self::PaymentRequired => "payment_required",
+            Self::DossierNotFound => "dossier_not_found",
+            Self::DossierStatusConflict => "dossier_status_conflict",
+            Self::LookupLocked => "lookup_locked",
         }
     }
 
@@ -189,6 +231,27 @@ impl ProblemCode {
             Self::IdempotencyKeyReused => {
                 "Yêu cầu thanh toán bị trùng với một yêu cầu khác. Ông/Bà vui lòng thử lại."
             }
+            Self::UploadOffsetMismatch => "Việc gửi giấy tờ bị gián đoạn. Máy sẽ tự gửi tiếp.",
+            Self::UploadHashMismatch => {
+                "Giấy tờ gửi lên bị lỗi trên đường truyền. Máy sẽ tự gửi lại."
+            }
+            Self::UploadTypeRefused => {
+                "Tệp này không phải là giấy tờ được chấp nhận (chỉ nhận PDF, JPEG hoặc PNG)."
+            }
+            Self::UploadIncomplete => "Giấy tờ của hồ sơ chưa gửi xong. Máy sẽ tự gửi tiếp.",
+            Self::DossierIncomplete => {
+                "Hồ sơ còn thiếu giấy tờ bắt buộc. Ông/Bà vui lòng chụp bổ sung hoặc gọi cán bộ hỗ trợ."
+            }
+            Self::PaymentRequired => {
+                "Hồ sơ này cần nộp lệ phí trước khi gửi. Ông/Bà vui lòng gọi cán bộ hỗ trợ."
+            }
+            Self::DossierNotFound => {
+                "Không tìm thấy hồ sơ với mã và số bí mật này. Ông/Bà vui lòng xem lại giấy hẹn."
+            }
+            Self::DossierStatusConflict => "Không thể chuyển hồ sơ sang trạng thái này.",
+            Self::LookupLocked => {
+                "Đã nhập sai nhiều lần. Ông/Bà vui lòng thử lại sau 15 phút hoặc gọi cán bộ hỗ trợ."
+            }
         }
     }
 }
@@ -236,7 +299,7 @@ impl Problem {
 
 impl ProblemCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [ProblemCode; 25] = [
+    pub const ALL: [ProblemCode; 34] = [
         Self::InvalidRequest,
         Self::NotFound,
         Self::MethodNotAllowed,
@@ -262,6 +325,15 @@ impl ProblemCode {
         Self::BadSignature,
         Self::FreeProcedure,
         Self::IdempotencyKeyReused,
+        Self::UploadOffsetMismatch,
+        Self::UploadHashMismatch,
+        Self::UploadTypeRefused,
+        Self::UploadIncomplete,
+        Self::DossierIncomplete,
+        Self::PaymentRequired,
+        Self::DossierNotFound,
+        Self::DossierStatusConflict,
+        Self::LookupLocked,
     ];
 }
 
