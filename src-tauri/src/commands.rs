@@ -277,10 +277,11 @@ pub async fn send_code(
             date_of_birth: motcua_core::cccd::format_iso(card.date_of_birth),
             sex: card.sex.into(),
             address: card.address.clone(),
-            phone,
+            phone: phone.clone(),
         })
         .await?;
     session.set_challenge(challenge.challenge_id);
+    session.set_phone(phone);
     Ok(CodeSent {
         resend_after_seconds: u32::try_from(challenge.resend_after_seconds).unwrap_or(u32::MAX),
     })
@@ -625,4 +626,67 @@ pub async fn payment_status(
         .ok_or_else(|| CommandError::new(ErrorCode::PaymentClosed, "no payment in this session"))?;
     let payment = kiosk.client.payment(&id).await?;
     Ok(PaymentView::from_payment(&payment))
+}
+
+/// The dossier this session would send now: the card, account and phone,
+/// each component's pages as one PDF, the payment as the backend has it,
+/// and the exemption with its proving document.
+async fn prepare_dossier(
+    kiosk: &Kiosk,
+    session: &Session,
+    procedure_code: &str,
+) -> Result<crate::dossier::Draft, CommandError> {
+    let card = session_card(session)?;
+    let catalog = kiosk.client.catalog().await?;
+    let procedure = motcua_core::catalog::find(&catalog, procedure_code)
+        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no such procedure"))?;
+    let held = session.payment();
+    let copies = held
+        .as_ref()
+        .and_then(|h| h.request.copies)
+        .unwrap_or(1)
+        .max(1);
+    let payment = match held.and_then(|h| h.id) {
+        Some(id) => Some(kiosk.client.payment(&id).await?),
+        None => None,
+    };
+    let exemption = match session.exemption() {
+        Some(kind) => {
+            let (copies, pages, _) = fee_inputs(kiosk, session, procedure_code, copies).await?;
+            kiosk
+                .client
+                .quote_fee(&motcua_protocol::FeeQuoteRequest {
+                    procedure_code: procedure_code.to_owned(),
+                    copies,
+                    pages,
+                    exemption: Some(kind),
+                })
+                .await?
+                .exemption
+        }
+        None => None,
+    };
+    let inputs = crate::dossier::DraftInputs {
+        procedure,
+        card: &card,
+        account_id: session.account(),
+        phone: session.phone(),
+        payment: payment.as_ref(),
+        copies,
+        exemption: exemption.as_ref(),
+    };
+    Ok(session.with_scans(|scans| crate::dossier::draft(&inputs, scans)))
+}
+
+/// Everything the dossier will hold, for "Kiểm tra lại thông tin".
+#[tauri::command]
+#[specta::specta]
+pub async fn review_dossier(
+    kiosk: State<'_, Kiosk>,
+    session: State<'_, Session>,
+    procedure_code: String,
+) -> Result<crate::ipc::ReviewView, CommandError> {
+    Ok(prepare_dossier(&kiosk, &session, &procedure_code)
+        .await?
+        .review)
 }

@@ -391,6 +391,97 @@ fn local_time(rfc3339: &str) -> String {
     )
 }
 
+/// The citizen as the dossier names them, for "Kiểm tra lại thông tin".
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicantView {
+    pub full_name: String,
+    pub id_number: String,
+    pub address: String,
+    pub phone: Option<String>,
+}
+
+/// A component as it will be sent.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewComponent {
+    pub name: String,
+    pub pages: u32,
+    pub on_paper: bool,
+}
+
+/// Everything the dossier will hold, to check before "Gửi hồ sơ".
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewView {
+    pub procedure_name: String,
+    pub applicant: ApplicantView,
+    /// Components with pages or a paper mark, in catalog order.
+    pub components: Vec<ReviewComponent>,
+    pub copies: u32,
+    /// Paid: the amount (`8.000 đồng`) and the receipt's number.
+    pub paid_amount: Option<String>,
+    pub receipt_number: Option<String>,
+    /// Exempt from the fee: the group, e.g. "Người thuộc hộ nghèo".
+    pub exemption: Option<String>,
+    /// Required components with neither pages nor a paper mark.
+    pub missing: Vec<String>,
+}
+
+/// Whether the receipt slip came out of the printer.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintView {
+    pub printed: bool,
+    /// When not: what happened, in plain Vietnamese.
+    pub message: Option<String>,
+}
+
+/// The outcome of "Gửi hồ sơ".
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmitView {
+    /// The backend has the dossier (else it waits in the kiosk's outbox and
+    /// will be sent by itself).
+    pub delivered: bool,
+    pub code: Option<String>,
+    pub lookup_secret: Option<String>,
+    /// The kiosk's own reference, printed on a receipt given while queued.
+    pub local_reference: String,
+    pub procedure_name: String,
+    /// e.g. "10 giờ 52 phút, ngày 26/11/2026".
+    pub received_at: String,
+    /// e.g. "Thứ Sáu, ngày 27/11/2026".
+    pub due: Option<String>,
+    pub result_place: String,
+    pub print: PrintView,
+}
+
+/// One step of a dossier's history.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryView {
+    pub label: String,
+    pub at: String,
+    pub note: Option<String>,
+}
+
+/// A dossier found by "Tra cứu hồ sơ": its status, never personal data.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LookupView {
+    pub code: String,
+    pub procedure_name: String,
+    /// `received`, `processing`, `needs_more_documents`, `done`, `returned`.
+    pub status: String,
+    pub status_label: String,
+    pub received_at: String,
+    pub due: String,
+    pub result_place: String,
+    /// Oldest first.
+    pub history: Vec<HistoryView>,
+}
+
 /// Helper mode is on.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -495,6 +586,14 @@ pub enum ErrorCode {
     /// The payment was closed (paid, expired or cancelled) or never existed
     /// in this session.
     PaymentClosed,
+    /// No dossier with this code and lookup secret.
+    DossierNotFound,
+    /// Too many wrong lookup secrets for this code: wait a while.
+    LookupLocked,
+    /// The QR shown is not a receipt's lookup QR.
+    LookupForeign,
+    /// The dossier could not be saved on the kiosk (its outbox failed).
+    SaveFailed,
 }
 
 impl From<crate::scanning::ScansError> for CommandError {
@@ -576,8 +675,8 @@ impl From<ClientError> for CommandError {
                 | ProblemCode::DossierIncomplete
                 | ProblemCode::PaymentRequired
                 | ProblemCode::DossierStatusConflict => ErrorCode::BackendError,
-                ProblemCode::DossierNotFound => ErrorCode::NotFound,
-                ProblemCode::LookupLocked => ErrorCode::TooManyCodes,
+                ProblemCode::DossierNotFound => ErrorCode::DossierNotFound,
+                ProblemCode::LookupLocked => ErrorCode::LookupLocked,
             },
             ClientError::BadUrl(_)
             | ClientError::BadToken

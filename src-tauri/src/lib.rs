@@ -8,6 +8,7 @@
 pub mod backend;
 pub mod camera;
 pub mod commands;
+pub mod dossier;
 pub mod ipc;
 mod lockdown;
 pub mod scanning;

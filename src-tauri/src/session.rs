@@ -25,6 +25,11 @@ struct Held {
     payment: Option<HeldPayment>,
     /// The exemption from the fee the citizen claimed.
     exemption: Option<motcua_protocol::Exemption>,
+    /// The mobile number the one-time code went to.
+    phone: Option<String>,
+    /// The dossier's idempotency key, from the moment it is first drafted:
+    /// sending again (a retry, a second tap) can never file it twice.
+    dossier_key: Option<String>,
 }
 
 /// A payment intent this session made.
@@ -136,6 +141,28 @@ impl Session {
         self.held.lock().ok().and_then(|h| h.exemption)
     }
 
+    pub fn set_phone(&self, phone: String) {
+        if let Ok(mut h) = self.held.lock() {
+            h.phone = Some(phone);
+        }
+    }
+
+    pub fn phone(&self) -> Option<String> {
+        self.held.lock().ok().and_then(|h| h.phone.clone())
+    }
+
+    /// This session's dossier key, made on first use and the same until the
+    /// session is wiped.
+    pub fn dossier_key(&self) -> String {
+        let mut h = self
+            .held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        h.dossier_key
+            .get_or_insert_with(|| uuid::Uuid::new_v4().to_string())
+            .clone()
+    }
+
     /// Pages kept across every component (what a per-page fee counts).
     pub fn page_count(&self) -> u32 {
         self.with_scans(|s| s.page_count())
@@ -147,6 +174,8 @@ impl Session {
             .lock()
             .map(|h| {
                 h.card.is_none()
+                    && h.phone.is_none()
+                    && h.dossier_key.is_none()
                     && h.challenge.is_none()
                     && h.account.is_none()
                     && h.staff.is_none()
@@ -180,6 +209,9 @@ mod tests {
         s.set_card(card);
         s.set_challenge("c-1".into());
         assert!(!s.is_empty());
+        s.set_phone("0912345678".into());
+        let key = s.dossier_key();
+        assert_eq!(s.dossier_key(), key, "one key per session");
         s.set_account("a-1".into());
         assert_eq!(s.challenge(), None, "a verified challenge is kept");
         assert_eq!(s.account().as_deref(), Some("a-1"));
@@ -196,5 +228,7 @@ mod tests {
         assert!(s.is_empty());
         assert!(s.card().is_none());
         assert!(s.staff().is_none(), "helper mode ends with the session");
+        assert!(s.phone().is_none());
+        assert_ne!(s.dossier_key(), key, "the next citizen's dossier is another");
     }
 }

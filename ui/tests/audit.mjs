@@ -57,7 +57,7 @@ const VIEWPORTS = [
 
 /** Every screen of the UI, by mock deep link, and what shows that it is ready. */
 const SCREENS = [
-  { name: 'welcome', query: '', ready: '[data-testid="start"]', main: ['start'] },
+  { name: 'welcome', query: '', ready: '[data-testid="start"]', main: ['start', 'open-lookup'] },
   { name: 'list', query: '&screen=list', ready: '[data-testid^="procedure-card-"]', main: ['back', 'open-search'] },
   { name: 'search', query: '&screen=search', ready: '[data-testid="kb-a"]', main: ['back', 'kb-a', 'kb-z', 'kb-tone-nang', 'kb-space', 'kb-clear'] },
   { name: 'list-error', query: '&screen=list&fail=list', ready: '[data-testid="retry"]', main: ['back'] },
@@ -71,6 +71,9 @@ const SCREENS = [
   { name: 'scan', query: '&screen=scan&code=2.000635', ready: '[data-testid="scan-capture"]', main: ['back', 'primary', 'scan-capture', 'scan-paper'] },
   { name: 'pay', query: '&screen=pay&code=2.000635', ready: '[data-testid="pay-amount"]', main: ['back', 'primary', 'pay-counter', 'pay-more'] },
   { name: 'code', query: '&screen=code&code=2.000635', ready: '[data-testid="pad-1"]', main: ['back', 'primary'] },
+  { name: 'review', query: '&screen=review&code=2.000635', ready: '[data-testid="review"]', main: ['back', 'primary'] },
+  { name: 'submitted', query: '&screen=submitted&code=2.000635', ready: '[data-testid="dossier-code"]', main: ['primary'] },
+  { name: 'lookup', query: '&screen=lookup', ready: '[data-testid="lookup-type"]', main: ['back', 'lookup-type'] },
   { name: 'handover', query: '&screen=handover&code=2.000635', ready: '[data-testid="handover-called"]', main: ['primary'] },
   { name: 'help-coming', query: '&screen=list&help=ok', ready: '[data-testid="help-dialog-ok"]', dialog: true },
   { name: 'help-failed', query: '&screen=list&help=error', ready: '[data-testid="help-dialog-ok"]', dialog: true },

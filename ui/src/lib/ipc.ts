@@ -39,6 +39,10 @@ const MESSAGES: Record<UiError['code'], StringKey> = {
   scan_unreadable: 'error.scanUnreadable',
   too_many_pages: 'error.tooManyPages',
   payment_closed: 'error.paymentClosed',
+  dossier_not_found: 'error.dossierNotFound',
+  lookup_locked: 'error.lookupLocked',
+  lookup_foreign: 'lookup.foreignQr',
+  save_failed: 'submit.failed',
   timeout: 'error.timeout',
   internal: 'error.generic',
 };

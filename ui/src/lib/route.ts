@@ -19,7 +19,10 @@ export type Route =
   /** helper mode: to vouch for the account, or to unlock and go back to a scan screen */
   | { screen: 'staff'; code: string; purpose: 'vouch' }
   | { screen: 'staff'; code: string; purpose: 'unlock'; index: number; helperHere: boolean }
-  | { screen: 'handover'; code: string; reason: 'handover' | 'vouch' | 'vouched' };
+  | { screen: 'handover'; code: string; reason: 'handover' | 'vouch' | 'vouched' }
+  | { screen: 'review'; code: string; helperHere: boolean }
+  | { screen: 'submitted'; code: string }
+  | { screen: 'lookup' };
 
 export type ScreenName = Route['screen'];
 
@@ -62,6 +65,9 @@ export function parseDeepLink(search: string): DeepLink {
   const code = q.get('code');
   if (screen === 'list') base.route = { screen: 'list' };
   else if (screen === 'search') base.route = { screen: 'search' };
+  else if (screen === 'lookup') base.route = { screen: 'lookup' };
+  else if (screen === 'review' && code && CODE.test(code)) base.route = { screen: 'review', code, helperHere: false };
+  else if (screen === 'submitted' && code && CODE.test(code)) base.route = { screen: 'submitted', code };
   else if (screen === 'detail' && code && CODE.test(code)) base.route = { screen: 'detail', code };
   else if (screen === 'identify' && code && CODE.test(code)) base.route = { screen: 'identify', code };
   else if (screen === 'handover' && code && CODE.test(code)) base.route = { screen: 'handover', code, reason: 'handover' };

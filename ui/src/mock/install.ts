@@ -2,7 +2,20 @@
 // Loaded with a dynamic import so none of this is in the main bundle.
 
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { CommandError, ComponentPagesView, Composed, DraftView, FeeView, HelpCall, KeyPress, KioskInfo, PaymentView } from '../lib/bindings';
+import type {
+  CommandError,
+  ComponentPagesView,
+  Composed,
+  DraftView,
+  FeeView,
+  HelpCall,
+  KeyPress,
+  KioskInfo,
+  LookupView,
+  PaymentView,
+  ReviewView,
+  SubmitView,
+} from '../lib/bindings';
 import { MOCK_CARD, MOCK_PAGE_JPEG, MOCK_PROCEDURES, mockCatalog } from './catalog';
 
 export type MockOptions = { helpFails?: boolean; listFails?: boolean; delayMs?: number };
@@ -151,6 +164,59 @@ export function installMock(opts: MockOptions = {}): void {
           requestId: `mock-help-${helpCalls}`,
           createdAt: new Date().toISOString(),
         } satisfies HelpCall;
+      }
+      case 'review_dossier': {
+        const p = MOCK_PROCEDURES.find((x) => x.code === args['procedureCode']);
+        return {
+          procedureName: p?.name ?? 'Thủ tục mẫu',
+          applicant: { fullName: MOCK_CARD.fullName, idNumber: MOCK_CARD.idNumber, address: MOCK_CARD.address, phone: '0912 345 678' },
+          components: [
+            { name: 'Tờ khai', pages: 1, onPaper: false },
+            { name: 'Giấy tờ gốc', pages: 2, onPaper: false },
+          ],
+          copies: 1,
+          paidAmount: p?.feeInWords ? '8.000 đồng' : null,
+          receiptNumber: p?.feeInWords ? '0000001' : null,
+          exemption: null,
+          missing: [],
+        } satisfies ReviewView;
+      }
+      case 'submit_dossier': {
+        const p = MOCK_PROCEDURES.find((x) => x.code === args['procedureCode']);
+        return {
+          delivered: true,
+          code: '261126-0001',
+          lookupSecret: '042917',
+          localReference: 'K-7F3A9C',
+          procedureName: p?.name ?? 'Thủ tục mẫu',
+          receivedAt: '10 giờ 52 phút, ngày 26/11/2026',
+          due: 'Thứ Sáu, ngày 27/11/2026',
+          resultPlace: 'Bộ phận Một cửa, UBND xã',
+          print: { printed: true, message: null },
+        } satisfies SubmitView;
+      }
+      case 'print_receipt':
+        return { printed: true, message: null };
+      case 'lookup_qr':
+      case 'lookup_dossier': {
+        const ok = cmd === 'lookup_dossier' ? args['secret'] === '042917' : String(args['text'] ?? '').startsWith('MOTCUA:HS:');
+        if (!ok) {
+          const code = cmd === 'lookup_qr' ? 'lookup_foreign' : 'dossier_not_found';
+          throw { code, detail: 'mock: the secret is 042917', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
+        }
+        return {
+          code: '261126-0001',
+          procedureName: 'Cấp bản sao trích lục hộ tịch',
+          status: 'processing',
+          statusLabel: 'Đang giải quyết',
+          receivedAt: '10 giờ 52 phút, ngày 26/11/2026',
+          due: 'Thứ Sáu, ngày 27/11/2026',
+          resultPlace: 'Bộ phận Một cửa, UBND xã',
+          history: [
+            { label: 'Đã tiếp nhận', at: '10 giờ 52 phút, ngày 26/11/2026', note: null },
+            { label: 'Đang giải quyết', at: '14 giờ 05 phút, ngày 26/11/2026', note: null },
+          ],
+        } satisfies LookupView;
       }
       default:
         throw { code: 'backend_error', detail: `mock: unknown command ${cmd}`, attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
