@@ -38,14 +38,14 @@ pub fn pdf_80mm(bitmap: &Bitmap) -> Result<Vec<u8>, ReceiptError> {
     Ok(write_pdf(&[page]))
 }
 
-/// The slip drawn at A4 width (1654 dots at 200 dpi, 20 mm margins), cut
+/// The slip drawn at A4 width (1654 dots at 200 dpi, 19 mm side margins, 12 mm top and bottom), cut
 /// onto A4 pages at blank rows so no line of text is split.
 pub fn pdf_a4(slip: &Slip) -> Result<Vec<u8>, ReceiptError> {
     let opts = RenderOptions::A4;
     let full = render(slip, &opts)?;
     let dpi = opts.width as f32 / (A4_WIDTH_PT / 72.0);
     let page_rows = (A4_HEIGHT_PT / 72.0 * dpi).floor() as u32;
-    let margin_rows = (15.0 / 25.4 * dpi) as u32;
+    let margin_rows = (12.0 / 25.4 * dpi) as u32;
     let body_rows = page_rows - 2 * margin_rows;
     let mut pages = Vec::new();
     let mut y = 0;

@@ -47,12 +47,12 @@ impl RenderOptions {
         body_px: 26.0,
         qr_module: 4,
     };
-    /// A4 at 200 dpi: 1654 dots, 20 mm margins.
+    /// A4 at 200 dpi: 1654 dots, 19 mm side margins, 12 mm top and bottom.
     pub const A4: RenderOptions = RenderOptions {
         width: 1654,
         margin: 158,
-        body_px: 44.0,
-        qr_module: 10,
+        body_px: 40.0,
+        qr_module: 8,
     };
 
     /// A roll of `width` dots: 576 and 384 get their presets, other widths
