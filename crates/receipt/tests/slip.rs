@@ -165,7 +165,7 @@ fn the_qr_has_modules_of_at_least_4_dots_and_a_quiet_zone() {
         let xs: Vec<u32> = (0..bm.width()).filter(|&x| bm.get(x, y)).collect();
         let Some(&x0) = xs.first() else { continue };
         let run = (x0..bm.width()).take_while(|&x| bm.get(x, y)).count() as u32;
-        if run >= 28 && run % 7 == 0 && run < 100 {
+        if run >= 28 && run.is_multiple_of(7) && run < 100 {
             let module = run / 7;
             assert!(module >= 4, "module {module}");
             // 4 modules of quiet zone above and left.
@@ -331,12 +331,12 @@ fn the_a4_pdf_has_a4_pages_and_a_long_slip_takes_several() {
     assert!(pdfinfo(&pdf).contains("Pages:           1"));
 
     let mut d = fixture::dossier();
-    d.components = (0..30)
+    d.components = (0u32..30)
         .map(|i| motcua_protocol::ReceivedComponent {
             component_id: format!("c{i}"),
             name: format!("Thành phần hồ sơ số {i} có tên rất dài để xuống dòng nhiều lần"),
             files: 1,
-            on_paper: i % 2 == 0,
+            on_paper: i.is_multiple_of(2),
         })
         .collect();
     let long = Slip::received(&d, "K").unwrap_or_else(|e| panic!("{e}"));
