@@ -1,10 +1,12 @@
-//! Renders sample slips to PNG for a look:
-//! `cargo run -p motcua-receipt --example slip -- out.png [58|a4|queued]`.
+//! Renders a sample slip for a look:
+//! `cargo run -p motcua-receipt --example slip -- OUT [80|58|a4|queued]`.
+//! OUT ending in `.pdf` gets a PDF (80 mm, or A4 with `a4`), else a PNG of
+//! the raster.
 
 use motcua_protocol::{
     Applicant, Dossier, DossierStatus, PaymentMethod, Receipt, ReceivedComponent,
 };
-use motcua_receipt::{QueuedComponent, QueuedSlip, RenderOptions, Slip, render};
+use motcua_receipt::{QueuedComponent, QueuedSlip, RenderOptions, Slip, pdf_80mm, pdf_a4, render};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +23,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         _ => RenderOptions::ROLL_80MM,
     };
     let bm = render(&slip, &opts)?;
+    if out.ends_with(".pdf") {
+        let pdf = if variant == "a4" {
+            pdf_a4(&slip)?
+        } else {
+            pdf_80mm(&bm)?
+        };
+        std::fs::write(out, pdf)?;
+        println!("{out}");
+        return Ok(());
+    }
     let img =
         image::GrayImage::from_raw(bm.width(), bm.height(), bm.to_luma()).ok_or("image size")?;
     img.save(out)?;

@@ -371,3 +371,16 @@ fn every_error_has_a_plain_vietnamese_message() {
         assert!(!m.contains('x'), "no technical detail: {m}");
     }
 }
+
+#[test]
+fn an_a4_job_carries_an_a4_pdf_and_the_roll_escpos() {
+    let slip = Slip::received(&fixture::dossier(), "Kiosk 1").unwrap_or_else(|e| panic!("{e}"));
+    let a4 = PrintJob::new(&slip, 576, PdfPaper::A4).unwrap_or_else(|e| panic!("{e}"));
+    assert!(String::from_utf8_lossy(&a4.pdf).contains("/MediaBox [0 0 595.28 841.89]"));
+    let bm = decode_escpos(&a4.escpos).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(bm.width(), 576);
+    assert!(
+        PrintJob::new(&slip, 100, PdfPaper::Roll).is_err(),
+        "too narrow"
+    );
+}
