@@ -24,6 +24,8 @@ APT_PACKAGES=(
   cage
   # Scanners: scanimage, and SANE's test driver that motcua-capture's tests scan with
   sane-utils libsane1
+  # pdfinfo, with which motcua-receipt's tests check its PDFs
+  poppler-utils
 )
 
 SUDO=""
