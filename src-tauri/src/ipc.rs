@@ -482,6 +482,59 @@ pub struct LookupView {
     pub history: Vec<HistoryView>,
 }
 
+impl LookupView {
+    pub fn from_lookup(d: &motcua_protocol::DossierLookup) -> Self {
+        Self {
+            code: d.code.clone(),
+            procedure_name: d.procedure_name.clone(),
+            status: d.status.as_str().to_owned(),
+            status_label: d.status_label.clone(),
+            received_at: spoken_time(&d.received_at),
+            due: due_day(&d.due_date),
+            result_place: d.result_place.clone(),
+            history: d
+                .history
+                .iter()
+                .map(|h| HistoryView {
+                    label: h.label.clone(),
+                    at: spoken_time(&h.at),
+                    note: h.note.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An RFC 3339 time as the slip prints it, "10 giờ 52 phút, ngày
+/// 26/11/2026" in Vietnam; as given when it does not parse.
+pub fn spoken_time(rfc3339: &str) -> String {
+    motcua_receipt::vietnam_time_text(rfc3339).unwrap_or_else(|_| rfc3339.to_owned())
+}
+
+/// A `YYYY-MM-DD` day with its weekday, "Thứ Sáu, ngày 27/11/2026"; as
+/// given when it does not parse.
+pub fn due_day(iso: &str) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let Ok(d) = time::Date::parse(iso, &format) else {
+        return iso.to_owned();
+    };
+    let weekday = match d.weekday() {
+        time::Weekday::Monday => "Thứ Hai",
+        time::Weekday::Tuesday => "Thứ Ba",
+        time::Weekday::Wednesday => "Thứ Tư",
+        time::Weekday::Thursday => "Thứ Năm",
+        time::Weekday::Friday => "Thứ Sáu",
+        time::Weekday::Saturday => "Thứ Bảy",
+        time::Weekday::Sunday => "Chủ nhật",
+    };
+    format!(
+        "{weekday}, ngày {:02}/{:02}/{:04}",
+        d.day(),
+        u8::from(d.month()),
+        d.year()
+    )
+}
+
 /// Helper mode is on.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -756,5 +809,22 @@ impl ProcedureView {
             time_text: catalog::processing_text(&p.processing),
             result_place: p.result_place.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_and_times_read_as_a_person_says_them() {
+        assert_eq!(due_day("2026-11-27"), "Thứ Sáu, ngày 27/11/2026");
+        assert_eq!(due_day("2026-11-29"), "Chủ nhật, ngày 29/11/2026");
+        assert_eq!(due_day("27/11/2026"), "27/11/2026", "kept when unreadable");
+        assert_eq!(
+            spoken_time("2026-11-26T03:52:00Z"),
+            "10 giờ 52 phút, ngày 26/11/2026"
+        );
+        assert_eq!(spoken_time("yesterday"), "yesterday");
     }
 }

@@ -10,6 +10,7 @@ pub mod camera;
 pub mod commands;
 pub mod dossier;
 pub mod ipc;
+pub mod printing;
 mod lockdown;
 pub mod scanning;
 pub mod session;
@@ -47,6 +48,15 @@ pub struct Options {
     /// `folder:DIR`, `replay:DIR` or `none` (the default: papers go to the
     /// counter).
     pub scanner: Option<String>,
+    /// The receipt printer: `escpos:/dev/usb/lp0`, `tcp:HOST[:PORT]`,
+    /// `cups:QUEUE`, `folder:DIR` (development and tests: the jobs stay on
+    /// disk) or `none` (the default: the screen shows the code and a helper
+    /// writes the slip).
+    pub printer: Option<String>,
+    /// The outbox's encryption key file, kept apart from the outbox database
+    /// (default `outbox.key` in the data folder; a center puts it on a
+    /// root-only or removable path).
+    pub outbox_key: Option<PathBuf>,
 }
 
 impl Options {
@@ -79,8 +89,8 @@ fn parse_idle(v: &str) -> anyhow::Result<u32> {
     Ok(n)
 }
 
-const USAGE: &str = "usage: motcua-kiosk [--backend URL --backend-token TOKEN] [--data DIR] [--kiosk-id ID] [--idle-seconds N] [--speech-program PATH] [--camera v4l2:DEVICE|replay:DIR|none] [--scanner sane:DEVICE|camera:SPEC|folder:DIR|replay:DIR|none]\n\
-    environment: MOTCUA_BACKEND_URL, MOTCUA_BACKEND_TOKEN (better than the flag: not shown by ps), MOTCUA_DATA_DIR, MOTCUA_KIOSK_ID, MOTCUA_IDLE_SECONDS, MOTCUA_SPEECH_PROGRAM, MOTCUA_CAMERA, MOTCUA_SCANNER";
+const USAGE: &str = "usage: motcua-kiosk [--backend URL --backend-token TOKEN] [--data DIR] [--kiosk-id ID] [--idle-seconds N] [--speech-program PATH] [--camera v4l2:DEVICE|replay:DIR|none] [--scanner sane:DEVICE|camera:SPEC|folder:DIR|replay:DIR|none] [--printer escpos:DEVICE|tcp:HOST[:PORT]|cups:QUEUE|folder:DIR|none] [--outbox-key FILE]\n\
+    environment: MOTCUA_BACKEND_URL, MOTCUA_BACKEND_TOKEN (better than the flag: not shown by ps), MOTCUA_DATA_DIR, MOTCUA_KIOSK_ID, MOTCUA_IDLE_SECONDS, MOTCUA_SPEECH_PROGRAM, MOTCUA_CAMERA, MOTCUA_SCANNER, MOTCUA_PRINTER, MOTCUA_OUTBOX_KEY";
 
 impl Options {
     /// Reads `--backend URL`, `--backend-token TOKEN`, `--data DIR`,
@@ -100,6 +110,8 @@ impl Options {
             speech_program: env("MOTCUA_SPEECH_PROGRAM"),
             camera: env("MOTCUA_CAMERA"),
             scanner: env("MOTCUA_SCANNER"),
+            printer: env("MOTCUA_PRINTER"),
+            outbox_key: env("MOTCUA_OUTBOX_KEY").map(PathBuf::from),
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -124,6 +136,8 @@ impl Options {
                 "--speech-program" => o.speech_program = Some(value()?),
                 "--camera" => o.camera = Some(value()?),
                 "--scanner" => o.scanner = Some(value()?),
+                "--printer" => o.printer = Some(value()?),
+                "--outbox-key" => o.outbox_key = Some(PathBuf::from(value()?)),
                 "-h" | "--help" => {
                     println!("{USAGE}");
                     std::process::exit(0);
