@@ -23,8 +23,9 @@ pub use accounts::{
 };
 pub use catalog::{Catalog, Component, FeeRule, Field, Procedure, ProcessingTime};
 pub use dossiers::{
-    Applicant, Dossier, DossierLookup, DossierLookupRequest, DossierStatus, NewDossier, NewUpload,
-    ReceivedComponent, StatusChange, StatusUpdate, SubmittedComponent, UploadState,
+    Applicant, Dossier, DossierList, DossierLookup, DossierLookupRequest, DossierStatus,
+    NewDossier, NewUpload, ReceivedComponent, StatusChange, StatusUpdate, SubmittedComponent,
+    UploadState,
 };
 pub use help::{HelpRequest, HelpRequestList, HelpStatus, NewHelpRequest};
 pub use payments::{
