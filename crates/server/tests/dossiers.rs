@@ -264,33 +264,6 @@ async fn racing_identical_submissions_make_one_dossier() {
     assert_eq!(t.count("SELECT COUNT(*) FROM dossiers").await, 1);
 }
 
-/// Runs the futures concurrently on the test's runtime.
-async fn futures_join<F>(futures: Vec<F>) -> Vec<Answer>
-where
-    F: std::future::Future<Output = Answer>,
-{
-    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut out: Vec<Option<Answer>> = (0..pinned.len()).map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (i, f) in pinned.iter_mut().enumerate() {
-            if out[i].is_none() {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(a) => out[i] = Some(a),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    out.into_iter().flatten().collect()
-}
-
 #[tokio::test]
 async fn incomplete_dossiers_and_unfinished_uploads_are_refused() {
     let t = app().await;
@@ -905,5 +878,37 @@ async fn the_log_of_a_whole_flow_names_no_person_and_no_secret() {
         format!(":{secret}"),
     ] {
         assert!(!text.contains(&shape), "the lookup secret is logged");
+    }
+}
+
+#[tokio::test]
+async fn the_holiday_file_in_the_data_folder_moves_due_dates_and_a_bad_one_stops_the_server() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join(motcua_server::HOLIDAYS_FILE);
+    std::fs::write(
+        &file,
+        "first_year = 2026\nlast_year = 2026\n[[holidays]]\nname = \"Ngày nghỉ của tỉnh\"\n\
+         status = \"announced\"\ndays = [\"2026-11-27\"]\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let state =
+        motcua_server::AppState::open(&motcua_server::Config::new(dir.path().to_path_buf()))
+            .await
+            .unwrap_or_else(|e| panic!("open: {e}"));
+    let thursday = time::macros::datetime!(2026-11-26 09:00 UTC);
+    let free = motcua_protocol::ProcessingTime::SameDay {
+        cutoff: Some("15:00".into()),
+    };
+    // After the cutoff on Thursday; Friday is the province's day off.
+    assert_eq!(
+        state.calendar.due(thursday, &free),
+        time::macros::date!(2026 - 11 - 30)
+    );
+    std::fs::write(&file, "first_year = 2026\nlast_year = 2026\nholidays = 3\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    match motcua_server::AppState::open(&motcua_server::Config::new(dir.path().to_path_buf())).await
+    {
+        Ok(_) => panic!("a malformed holiday file was accepted"),
+        Err(e) => assert!(e.to_string().contains("holiday"), "{e}"),
     }
 }
