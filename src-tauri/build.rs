@@ -28,6 +28,11 @@ fn main() {
         "quote_fee",
         "start_payment",
         "payment_status",
+        "review_dossier",
+        "submit_dossier",
+        "print_receipt",
+        "lookup_dossier",
+        "lookup_qr",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

@@ -16,6 +16,11 @@ pub struct Kiosk {
     pub kiosk_id: String,
     /// Seconds without a touch before the idle countdown.
     pub idle_seconds: u32,
+    /// Finished dossiers waiting for the backend's acknowledgement,
+    /// encrypted in `outbox.sqlite` in the data folder.
+    pub outbox: motcua_core::outbox::Outbox,
+    /// Delivers what the outbox holds, with backoff, while the app runs.
+    _worker: motcua_core::outbox::WorkerHandle,
     /// The embedded server, when this kiosk runs its own backend. Held so it
     /// lives as long as the app.
     embedded: Option<motcua_server::Running>,
@@ -29,6 +34,31 @@ impl Kiosk {
             .clone()
             .unwrap_or_else(|| DEFAULT_KIOSK_ID.to_owned());
         let idle_seconds = options.idle_seconds.unwrap_or(crate::DEFAULT_IDLE_SECONDS);
+        let (client, embedded) = Self::connect(options, data_dir, &kiosk_id).await?;
+        let key = options
+            .outbox_key
+            .clone()
+            .unwrap_or_else(|| data_dir.join("outbox.key"));
+        let outbox = motcua_core::outbox::Outbox::open(&data_dir.join("outbox.sqlite"), &key)
+            .await
+            .context("opening the dossier outbox")?;
+        let worker = outbox.spawn_worker(client.clone());
+        Ok(Self {
+            client,
+            kiosk_id,
+            idle_seconds,
+            outbox,
+            _worker: worker,
+            embedded,
+        })
+    }
+
+    /// The configured backend, or the embedded one started here.
+    async fn connect(
+        options: &crate::Options,
+        data_dir: &Path,
+        kiosk_id: &str,
+    ) -> anyhow::Result<(ApiClient, Option<motcua_server::Running>)> {
         match &options.backend {
             Some(url) => {
                 let token = options
@@ -42,12 +72,7 @@ impl Kiosk {
                 let client = ApiClient::new(url, token.expose())
                     .with_context(|| "the configured backend URL or token")?;
                 tracing::info!(backend = client.base_url(), "using the configured backend");
-                Ok(Self {
-                    client,
-                    kiosk_id,
-                    idle_seconds,
-                    embedded: None,
-                })
+                Ok((client, None))
             }
             None => {
                 if options.backend_token.is_some() {
@@ -65,7 +90,7 @@ impl Kiosk {
                 // process that held it, and none is ever written down.
                 let token = state
                     .store
-                    .renew_kiosk(&kiosk_id, state.clock.now())
+                    .renew_kiosk(kiosk_id, state.clock.now())
                     .await
                     .context("registering this kiosk with the embedded backend")?;
                 let running =
@@ -74,12 +99,7 @@ impl Kiosk {
                         .context("starting the embedded backend")?;
                 let client = ApiClient::new(&running.url(), token.expose())?;
                 tracing::info!(backend = client.base_url(), "embedded backend started");
-                Ok(Self {
-                    client,
-                    kiosk_id,
-                    idle_seconds,
-                    embedded: Some(running),
-                })
+                Ok((client, Some(running)))
             }
         }
     }

@@ -690,3 +690,174 @@ pub async fn review_dossier(
         .await?
         .review)
 }
+
+/// How long "Gửi hồ sơ" waits for the backend before telling the citizen
+/// the dossier is saved and will be sent by itself.
+const SUBMIT_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// What the slip says for the center while the backend (which knows the
+/// agency's name) has not answered.
+const CENTER_NAME: &str = "Trung tâm Phục vụ hành chính công";
+
+/// "Gửi hồ sơ": the dossier is committed to the kiosk's outbox (encrypted)
+/// before anything is sent, then delivered; if the backend does not take it
+/// within [`SUBMIT_WAIT`], the outbox's worker keeps trying and the citizen
+/// gets a slip with the local reference. Either way the slip is printed.
+/// The same session sending again reuses its idempotency key: never two
+/// dossiers.
+#[tauri::command]
+#[specta::specta]
+pub async fn submit_dossier(
+    kiosk: State<'_, Kiosk>,
+    session: State<'_, Session>,
+    printer: State<'_, crate::printing::ReceiptPrinter>,
+    procedure_code: String,
+) -> Result<crate::ipc::SubmitView, CommandError> {
+    use motcua_core::outbox::{Delivery, OutgoingDossier};
+    let draft = prepare_dossier(&kiosk, &session, &procedure_code).await?;
+    if !draft.review.missing.is_empty() {
+        return Err(CommandError::new(
+            ErrorCode::InvalidRequest,
+            "a required component has neither pages nor a paper mark",
+        ));
+    }
+    let item = OutgoingDossier::new(session.dossier_key(), draft.dossier.clone(), draft.files)
+        .map_err(|e| CommandError::new(ErrorCode::SaveFailed, e.to_string()))?;
+    let local_ref = kiosk.outbox.enqueue(item).await.map_err(|e| {
+        tracing::error!(error = %e, "the dossier could not be saved in the outbox");
+        CommandError::new(ErrorCode::SaveFailed, e.to_string())
+    })?;
+    tracing::info!(local_ref = %local_ref, "dossier saved in the outbox");
+    let delivered = match tokio::time::timeout(
+        SUBMIT_WAIT,
+        kiosk.outbox.deliver(&kiosk.client, &local_ref),
+    )
+    .await
+    {
+        Ok(Ok(Delivery::Delivered(d))) => Some(d),
+        Ok(Ok(Delivery::Queued { reason })) => {
+            tracing::warn!(local_ref = %local_ref, reason = %reason, "dossier queued");
+            None
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(local_ref = %local_ref, error = %e, "dossier queued");
+            None
+        }
+        Err(_) => {
+            tracing::warn!(local_ref = %local_ref, "the backend was too slow: dossier queued");
+            None
+        }
+    };
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let review = &draft.review;
+    let slip = match &delivered {
+        Some(d) => motcua_receipt::Slip::received(d, &kiosk.kiosk_id),
+        None => motcua_receipt::Slip::queued(
+            &motcua_receipt::QueuedSlip {
+                agency: CENTER_NAME.to_owned(),
+                local_reference: local_ref.clone(),
+                procedure_name: review.procedure_name.clone(),
+                applicant_name: review.applicant.full_name.clone(),
+                applicant_address: review.applicant.address.clone(),
+                applicant_phone: review.applicant.phone.clone(),
+                applicant_email: None,
+                components: review
+                    .components
+                    .iter()
+                    .map(|c| motcua_receipt::QueuedComponent {
+                        name: c.name.clone(),
+                        files: u32::from(!c.on_paper),
+                        on_paper: c.on_paper,
+                    })
+                    .collect(),
+                copies: review.copies,
+                created_at: now.clone(),
+                receipt: None,
+            },
+            &kiosk.kiosk_id,
+        ),
+    };
+    let print = match slip.and_then(|s| printer.job(&s)) {
+        Ok(job) => {
+            session.set_print_job(job.clone());
+            printer.print(job).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the receipt slip could not be laid out");
+            crate::ipc::PrintView {
+                printed: false,
+                message: Some(motcua_receipt::PrintError::Command(String::new()).message_vi().to_owned()),
+            }
+        }
+    };
+    Ok(match delivered {
+        Some(d) => crate::ipc::SubmitView {
+            delivered: true,
+            code: Some(d.code.clone()),
+            lookup_secret: Some(d.lookup_secret.clone()),
+            local_reference: local_ref,
+            procedure_name: d.procedure_name.clone(),
+            received_at: crate::ipc::spoken_time(&d.received_at),
+            due: Some(crate::ipc::due_day(&d.due_date)),
+            result_place: d.result_place.clone(),
+            print,
+        },
+        None => crate::ipc::SubmitView {
+            delivered: false,
+            code: None,
+            lookup_secret: None,
+            local_reference: local_ref,
+            procedure_name: draft.review.procedure_name.clone(),
+            received_at: crate::ipc::spoken_time(&now),
+            due: None,
+            result_place: draft.result_place.clone(),
+            print,
+        },
+    })
+}
+
+/// Prints this session's receipt slip again (after the helper refilled the
+/// paper, say).
+#[tauri::command]
+#[specta::specta]
+pub async fn print_receipt(
+    session: State<'_, Session>,
+    printer: State<'_, crate::printing::ReceiptPrinter>,
+) -> Result<crate::ipc::PrintView, CommandError> {
+    let job = session
+        .print_job()
+        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no slip in this session"))?;
+    Ok(printer.print(job).await)
+}
+
+/// "Tra cứu hồ sơ" with the code and the lookup secret typed on the pad.
+#[tauri::command]
+#[specta::specta]
+pub async fn lookup_dossier(
+    kiosk: State<'_, Kiosk>,
+    code: String,
+    secret: String,
+) -> Result<crate::ipc::LookupView, CommandError> {
+    let found = kiosk
+        .client
+        .lookup_dossier(&motcua_protocol::DossierLookupRequest { code, secret })
+        .await?;
+    Ok(crate::ipc::LookupView::from_lookup(&found))
+}
+
+/// "Tra cứu hồ sơ" with the QR printed on the slip; any other QR (an ID
+/// card, a bank's) is refused without asking the backend.
+#[tauri::command]
+#[specta::specta]
+pub async fn lookup_qr(
+    kiosk: State<'_, Kiosk>,
+    text: String,
+) -> Result<crate::ipc::LookupView, CommandError> {
+    let request = motcua_protocol::dossiers::parse_lookup_qr(&text).ok_or_else(|| {
+        CommandError::new(ErrorCode::LookupForeign, "not a receipt slip's lookup QR")
+    })?;
+    let found = kiosk.client.lookup_dossier(&request).await?;
+    Ok(crate::ipc::LookupView::from_lookup(&found))
+}

@@ -21,6 +21,8 @@ pub struct Draft {
     /// `(component id, PDF)`, one per component with pages, in order.
     pub files: Vec<(String, Vec<u8>)>,
     pub review: ReviewView,
+    /// Where the result is collected, from the catalog.
+    pub result_place: String,
 }
 
 /// What goes into a draft besides the pages.
@@ -121,6 +123,7 @@ pub fn draft(inputs: &DraftInputs<'_>, scans: &Scans) -> Draft {
         },
         files,
         review,
+        result_place: inputs.procedure.result_place.clone(),
     }
 }
 

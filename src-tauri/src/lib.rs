@@ -190,6 +190,11 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::quote_fee,
         commands::start_payment,
         commands::payment_status,
+        commands::review_dossier,
+        commands::submit_dossier,
+        commands::print_receipt,
+        commands::lookup_dossier,
+        commands::lookup_qr,
     ])
 }
 
@@ -226,6 +231,8 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         camera::CameraService::new(&options.camera_spec()).context("the --camera option")?;
     let scanner = scanning::Scanner::new(options.scanner.as_deref().unwrap_or("none"))
         .context("the --scanner option")?;
+    let printer = printing::ReceiptPrinter::new(options.printer.as_deref().unwrap_or("none"))
+        .context("the --printer option")?;
     let kiosk = tauri::async_runtime::block_on(Kiosk::start(&options, &data_dir))?;
     let specta = specta_builder::<tauri::Wry>();
 
@@ -240,6 +247,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         .manage(session::Session::default())
         .manage(camera)
         .manage(scanner)
+        .manage(printer)
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 lockdown::fill_screen(&window);

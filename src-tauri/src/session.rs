@@ -30,6 +30,8 @@ struct Held {
     /// The dossier's idempotency key, from the moment it is first drafted:
     /// sending again (a retry, a second tap) can never file it twice.
     dossier_key: Option<String>,
+    /// The receipt slip printed for this session's dossier, for a reprint.
+    print_job: Option<motcua_receipt::PrintJob>,
 }
 
 /// A payment intent this session made.
@@ -163,6 +165,16 @@ impl Session {
             .clone()
     }
 
+    pub fn set_print_job(&self, job: motcua_receipt::PrintJob) {
+        if let Ok(mut h) = self.held.lock() {
+            h.print_job = Some(job);
+        }
+    }
+
+    pub fn print_job(&self) -> Option<motcua_receipt::PrintJob> {
+        self.held.lock().ok().and_then(|h| h.print_job.clone())
+    }
+
     /// Pages kept across every component (what a per-page fee counts).
     pub fn page_count(&self) -> u32 {
         self.with_scans(|s| s.page_count())
@@ -176,6 +188,7 @@ impl Session {
                 h.card.is_none()
                     && h.phone.is_none()
                     && h.dossier_key.is_none()
+                    && h.print_job.is_none()
                     && h.challenge.is_none()
                     && h.account.is_none()
                     && h.staff.is_none()

@@ -33,6 +33,12 @@ fn harness(options: Options) -> Harness {
         .manage(motcua_kiosk::session::Session::default())
         .manage(motcua_kiosk::camera::CameraService::none())
         .manage(options_scanner(&options))
+        .manage(
+            motcua_kiosk::printing::ReceiptPrinter::new(
+                options.printer.as_deref().unwrap_or("none"),
+            )
+            .unwrap_or_else(|e| panic!("printer: {e}")),
+        )
         .build(mock_context(noop_assets()))
         .unwrap_or_else(|e| panic!("mock app: {e}"));
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
