@@ -1,5 +1,7 @@
 //! The citizen-side domain of Một Cửa Kiosk, with no UI and no Tauri.
 //!
+//! - [`calendar`]: Vietnamese working days (weekends, public holidays from
+//!   `catalog/holidays-vn.toml`) and the due date of a dossier.
 //! - [`catalog`]: load and validate the center's procedure catalog (a data
 //!   file the center edits), and describe fees and processing times in words.
 //! - [`fee`]: compute a fee from the catalog's rules, and quote it with an
@@ -14,6 +16,7 @@
 //! - `outbox` (feature `outbox`): the durable, encrypted outbox of dossiers
 //!   and its delivery worker.
 
+pub mod calendar;
 pub mod catalog;
 pub mod cccd;
 #[cfg(feature = "client")]

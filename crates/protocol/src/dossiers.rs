@@ -242,6 +242,13 @@ pub struct Dossier {
     pub local_reference: Option<String>,
 }
 
+/// Answer of `GET /v1/dossiers?local_reference=…` (back office, staff
+/// only): the dossiers a kiosk submitted under that reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DossierList {
+    pub items: Vec<Dossier>,
+}
+
 /// Body of `POST /v1/dossiers/lookup`: the code and the secret from the
 /// receipt (the code's dash is optional).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -23,8 +23,9 @@ pub use accounts::{
 };
 pub use catalog::{Catalog, Component, FeeRule, Field, Procedure, ProcessingTime};
 pub use dossiers::{
-    Applicant, Dossier, DossierLookup, DossierLookupRequest, DossierStatus, NewDossier, NewUpload,
-    ReceivedComponent, StatusChange, StatusUpdate, SubmittedComponent, UploadState,
+    Applicant, Dossier, DossierList, DossierLookup, DossierLookupRequest, DossierStatus,
+    NewDossier, NewUpload, ReceivedComponent, StatusChange, StatusUpdate, SubmittedComponent,
+    UploadState,
 };
 pub use help::{HelpRequest, HelpRequestList, HelpStatus, NewHelpRequest};
 pub use payments::{
@@ -89,7 +90,11 @@ mod tests {
                     ("/v1/staff/sessions", "delete") => {
                         assert_eq!(names, ["staff_token", "staff_cookie"], "{method} {path}")
                     }
-                    _ if path.starts_with("/v1/counter/") => {
+                    _ if path.starts_with("/v1/counter/")
+                        || path == "/v1/dossiers/{code}"
+                        || path == "/v1/dossiers/{code}/status"
+                        || (path == "/v1/dossiers" && method == "get") =>
+                    {
                         assert_eq!(names, ["staff_token", "staff_cookie"], "{method} {path}");
                         assert!(op["responses"]["401"].is_object(), "{method} {path}");
                     }
@@ -111,6 +116,77 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_upload_and_dossier_paths_declare_every_refusal() {
+        let doc = serde_json::to_value(super::openapi()).unwrap_or_default();
+        for (method, path, statuses) in [
+            (
+                "post",
+                "/v1/uploads",
+                &["200", "201", "400", "401", "413"][..],
+            ),
+            ("get", "/v1/uploads/{sha256}", &["200", "400", "401", "404"]),
+            (
+                "patch",
+                "/v1/uploads/{sha256}",
+                &["200", "400", "401", "404", "409", "413", "415", "422"],
+            ),
+            (
+                "post",
+                "/v1/dossiers",
+                &[
+                    "200", "201", "400", "401", "402", "404", "409", "413", "422",
+                ],
+            ),
+            (
+                "post",
+                "/v1/dossiers/lookup",
+                &["200", "400", "401", "404", "429"],
+            ),
+            ("get", "/v1/dossiers", &["200", "400", "401"]),
+            ("get", "/v1/dossiers/{code}", &["200", "401", "404"]),
+            (
+                "post",
+                "/v1/dossiers/{code}/status",
+                &["200", "400", "401", "404", "409"],
+            ),
+        ] {
+            let op = &doc["paths"][path][method];
+            assert!(op.is_object(), "{method} {path} missing");
+            for s in statuses {
+                assert!(op["responses"][s].is_object(), "{method} {path} lacks {s}");
+            }
+        }
+        let params = doc["paths"]["/v1/uploads/{sha256}"]["patch"]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            params
+                .iter()
+                .any(|p| p["name"] == crate::dossiers::UPLOAD_OFFSET_HEADER && p["in"] == "header"),
+            "{params:?}"
+        );
+        let key = &doc["paths"]["/v1/dossiers"]["post"]["parameters"][0];
+        assert_eq!(key["name"], "Idempotency-Key");
+        for schema in [
+            "NewUpload",
+            "UploadState",
+            "NewDossier",
+            "Dossier",
+            "DossierList",
+            "DossierLookup",
+            "DossierLookupRequest",
+            "StatusUpdate",
+            "DossierStatus",
+        ] {
+            assert!(
+                doc["components"]["schemas"][schema].is_object(),
+                "schema {schema} missing"
+            );
         }
     }
 

@@ -12,6 +12,10 @@ use crate::{
     BankWebhook, BankWebhookAck, CounterPaymentList, FeeQuote, FeeQuoteRequest, NewPayment, Payment,
 };
 use crate::{Catalog, Health, HelpRequest, HelpRequestList, NewHelpRequest, Problem, Procedure};
+use crate::{
+    Dossier, DossierList, DossierLookup, DossierLookupRequest, NewDossier, NewUpload, StatusUpdate,
+    UploadState,
+};
 use crate::{StaffLogin, StaffSession, StaffUnlock};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -50,7 +54,15 @@ pub const BANK_SIGNATURE_SCHEME: &str = "bank_signature";
         cancel_payment,
         bank_webhook,
         list_counter_payments,
-        confirm_counter_payment
+        confirm_counter_payment,
+        declare_upload,
+        upload_state,
+        append_upload,
+        create_dossier,
+        lookup_dossier,
+        list_dossiers,
+        get_dossier,
+        set_dossier_status
     ),
     components(schemas(Problem)),
     modifiers(&SecuritySchemes)
@@ -334,3 +346,130 @@ fn list_counter_payments() {}
         (status = 409, description = "`payment_closed`: already paid, expired or cancelled", body = Problem, content_type = "application/problem+json")
     ))]
 fn confirm_counter_payment() {}
+
+/// Declares a document by its SHA-256 and size (content-addressed: the
+/// same bytes are never sent twice). The answer's `received` says where to
+/// continue with `PATCH`.
+#[utoipa::path(post, path = "/v1/uploads", tag = "dossiers",
+    security(("kiosk_token" = [])),
+    request_body = NewUpload,
+    responses(
+        (status = 201, description = "Declared, nothing received yet", body = UploadState),
+        (status = 200, description = "Declared before: how much is held (all of it when complete)", body = UploadState),
+        (status = 400, description = "Malformed, size 0, not a SHA-256, or declared before with another size", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`: the size is above 32 MiB", body = Problem, content_type = "application/problem+json")
+    ))]
+fn declare_upload() {}
+
+/// Where an upload stands: read it after an interruption and continue.
+#[utoipa::path(get, path = "/v1/uploads/{sha256}", tag = "dossiers",
+    security(("kiosk_token" = [])),
+    params(("sha256" = String, Path, description = "64 hex digits")),
+    responses(
+        (status = 200, description = "The upload", body = UploadState),
+        (status = 400, description = "Not a SHA-256", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: never declared", body = Problem, content_type = "application/problem+json")
+    ))]
+fn upload_state() {}
+
+/// Appends up to 4 MiB (any content type, raw bytes) at `Upload-Offset`.
+/// With the last byte the SHA-256 and the content (PDF, JPEG or PNG by
+/// their first bytes) are checked; a refused document is discarded.
+#[utoipa::path(patch, path = "/v1/uploads/{sha256}", tag = "dossiers",
+    security(("kiosk_token" = [])),
+    params(
+        ("sha256" = String, Path, description = "64 hex digits"),
+        ("Upload-Offset" = u64, Header, description = "Where the chunk starts: the `received` the server last reported")
+    ),
+    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
+    responses(
+        (status = 200, description = "Appended; `complete` once the last byte arrived and was accepted", body = UploadState),
+        (status = 400, description = "No or malformed `Upload-Offset`, or bytes past the declared size", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: never declared", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`upload_offset_mismatch`: nothing changed, read the state and continue from `received`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`: the chunk is above 4 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`upload_type_refused`: not a PDF, JPEG or PNG; discarded", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`upload_hash_mismatch`: the bytes do not have the SHA-256; discarded, send again from 0", body = Problem, content_type = "application/problem+json")
+    ))]
+fn append_upload() {}
+
+/// Submits a dossier: checked against the catalog (components, fee), its
+/// uploads complete, its fee paid by an intent of this kiosk; numbered
+/// `YYMMDD-NNNN`, with a 6-digit lookup secret and the due date (weekends
+/// and public holidays skipped). Recorded durably before the answer. The
+/// same `Idempotency-Key` and body from the same kiosk gives the same
+/// dossier back (200), with the same code and secret.
+#[utoipa::path(post, path = "/v1/dossiers", tag = "dossiers",
+    security(("kiosk_token" = [])),
+    params(("Idempotency-Key" = String, Header, description = "1 to 128 printable ASCII characters, unique per dossier the kiosk means to submit")),
+    request_body = NewDossier,
+    responses(
+        (status = 201, description = "Received: everything the receipt slip prints", body = Dossier),
+        (status = 200, description = "The dossier this key already submitted", body = Dossier),
+        (status = 400, description = "Malformed, no `Idempotency-Key`, `invalid_card` (ID number), `invalid_phone`, a name or address empty or too long, copies out of range, a component listed twice", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
+        (status = 402, description = "`payment_required`: the fee is not zero and no paid intent of this kiosk for this procedure and amount, unused by another dossier, is named", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such procedure", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`upload_incomplete`: an upload is unknown or not complete", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`dossier_incomplete` (a required component has no upload nor paper mark, or a component is not the procedure's) or `idempotency_key_reused`", body = Problem, content_type = "application/problem+json")
+    ))]
+fn create_dossier() {}
+
+/// Where a dossier stands, by the code and the secret on the receipt (no
+/// personal data). An unknown code and a wrong secret get the same 404;
+/// after 10 wrong lookups of one code within 15 minutes its lookups wait.
+#[utoipa::path(post, path = "/v1/dossiers/lookup", tag = "dossiers",
+    security(("kiosk_token" = [])),
+    request_body = DossierLookupRequest,
+    responses(
+        (status = 200, description = "The dossier's status and history", body = DossierLookup),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`: unknown code or wrong secret (never says which)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`lookup_locked`, with `Retry-After`", body = Problem, content_type = "application/problem+json")
+    ))]
+fn lookup_dossier() {}
+
+/// The dossiers a kiosk submitted under its own reference (the one printed
+/// while a dossier waited in the kiosk's outbox). Back office only.
+#[utoipa::path(get, path = "/v1/dossiers", tag = "dossiers",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    params(("local_reference" = String, Query, description = "The kiosk's reference")),
+    responses(
+        (status = 200, description = "Matching dossiers (at most 50)", body = DossierList),
+        (status = 400, description = "No or malformed `local_reference`", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`staff_unauthorized`: no console session (a kiosk's helper-mode token is refused)", body = Problem, content_type = "application/problem+json")
+    ))]
+fn list_dossiers() {}
+
+/// A whole dossier with the applicant, for the back office.
+#[utoipa::path(get, path = "/v1/dossiers/{code}", tag = "dossiers",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    params(("code" = String, Path, description = "The dossier code, dash optional")),
+    responses(
+        (status = 200, description = "The dossier", body = Dossier),
+        (status = 401, description = "`staff_unauthorized`: no console session (a kiosk's helper-mode token is refused)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json")
+    ))]
+fn get_dossier() {}
+
+/// The back office moves a dossier to another status (received →
+/// processing → done, or needs more documents, or returned); a note for
+/// the citizen is required with `needs_more_documents` and `returned`.
+/// The staff member is recorded, never shown at lookup.
+#[utoipa::path(post, path = "/v1/dossiers/{code}/status", tag = "dossiers",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    params(("code" = String, Path, description = "The dossier code, dash optional")),
+    request_body = StatusUpdate,
+    responses(
+        (status = 200, description = "Changed: the dossier as a lookup shows it", body = DossierLookup),
+        (status = 400, description = "Malformed, a note missing or longer than 500 characters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`staff_unauthorized`: no console session (a kiosk's helper-mode token is refused)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`dossier_status_conflict`: not allowed from the current status", body = Problem, content_type = "application/problem+json")
+    ))]
+fn set_dossier_status() {}

@@ -39,6 +39,13 @@ pub fn router(state: AppState) -> Router {
         .route("/payments", post(crate::payments::create))
         .route("/payments/{id}", get(crate::payments::get_one))
         .route("/payments/{id}/cancel", post(crate::payments::cancel))
+        .route("/uploads", post(crate::uploads::declare))
+        .route(
+            "/uploads/{sha256}",
+            get(crate::uploads::get_one).patch(crate::uploads::append),
+        )
+        .route("/dossiers", post(crate::dossiers::create))
+        .route("/dossiers/lookup", post(crate::dossiers::lookup))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::kiosks::require_kiosk,
@@ -56,7 +63,10 @@ pub fn router(state: AppState) -> Router {
             "/counter/payments/{id}/confirm",
             post(crate::payments::counter_confirm),
         )
-        .route("/bank/webhook", post(crate::payments::bank_webhook));
+        .route("/bank/webhook", post(crate::payments::bank_webhook))
+        .route("/dossiers", get(crate::dossiers::list))
+        .route("/dossiers/{code}", get(crate::dossiers::get_one))
+        .route("/dossiers/{code}/status", post(crate::dossiers::set_status));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))

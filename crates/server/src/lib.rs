@@ -9,6 +9,8 @@ mod accounts;
 mod api;
 mod bank;
 mod clock;
+mod dossier_store;
+mod dossiers;
 mod error;
 mod kiosks;
 mod payment_store;
@@ -17,6 +19,7 @@ mod sms;
 mod staff;
 mod store;
 mod tokens;
+mod uploads;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -37,8 +40,13 @@ pub use bank::{
     WEBHOOK_SECRET_MIN_CHARS, sign_webhook,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use dossiers::{
+    DEFAULT_AGENCY, DUE_HOUR, ENV_AGENCY, ENV_HOLIDAYS, LOOKUP_MAX_FAILURES, LOOKUP_WINDOW_SECONDS,
+    processing_words,
+};
 pub use error::ApiError;
 pub use kiosks::{AuthedKiosk, KIOSK_NAME_MAX_CHARS, KioskError, KioskRow, check_kiosk_name};
+use motcua_core::calendar::HolidayCalendar;
 pub use payment_store::MAX_RECEIPT_NUMBER;
 pub use payments::RECEIPT_TITLE;
 pub use sms::{
@@ -51,6 +59,14 @@ pub use staff::{
 };
 pub use store::{Store, StoreError};
 pub use tokens::{TOKEN_BYTES, new_token};
+pub use uploads::{FolderStore, ObjectStore, Staging};
+
+/// Folder of complete documents inside the data folder.
+pub const OBJECTS_DIR: &str = "objects";
+/// Folder of partial uploads inside the data folder.
+pub const STAGING_DIR: &str = "uploads-staging";
+/// Holiday file looked for in the data folder.
+pub const HOLIDAYS_FILE: &str = "holidays-vn.toml";
 
 /// File name of the SQLite database inside the data folder.
 pub const DB_FILE: &str = "motcua.sqlite3";
@@ -95,6 +111,8 @@ pub enum StartError {
     Sms(#[from] SmsError),
     #[error("payment settings: {0}")]
     Payments(#[from] PaymentConfigError),
+    #[error("holiday calendar {path}: {message}")]
+    Calendar { path: String, message: String },
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -114,6 +132,14 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// The bank account, webhook secret and receipt settings.
     pub payments: Arc<PaymentConfig>,
+    /// Working days and holidays, for due dates.
+    pub calendar: Arc<HolidayCalendar>,
+    /// Where complete documents are kept.
+    pub objects: Arc<dyn ObjectStore>,
+    /// Partial uploads.
+    pub staging: Arc<Staging>,
+    /// The agency printed on receipt slips ([`ENV_AGENCY`]).
+    pub agency: Arc<str>,
 }
 
 impl AppState {
@@ -149,13 +175,51 @@ impl AppState {
             SmsConfig::File(path) => Arc::new(FileSink::new(path.clone())),
             SmsConfig::Http { url, token } => Arc::new(HttpGateway::new(url, token.clone())?),
         };
+        let calendar = load_calendar(&config.data_dir)?;
+        let (first, last) = calendar.years();
+        tracing::info!(first, last, "holiday calendar loaded");
+        let agency = std::env::var(ENV_AGENCY)
+            .ok()
+            .map(|a| motcua_core::text::nfc(a.trim()))
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| {
+                tracing::warn!("no MOTCUA_AGENCY: receipt slips name the SAMPLE agency");
+                DEFAULT_AGENCY.to_owned()
+            });
         Ok(Self {
             catalog: Arc::new(catalog),
             store,
             sms,
             clock: Arc::new(SystemClock),
             payments: Arc::new(payments),
+            calendar: Arc::new(calendar),
+            objects: Arc::new(FolderStore::new(config.data_dir.join(OBJECTS_DIR))),
+            staging: Arc::new(Staging::new(config.data_dir.join(STAGING_DIR))),
+            agency: agency.into(),
         })
+    }
+}
+
+/// The holiday calendar: the file [`ENV_HOLIDAYS`] names, else
+/// `<data_dir>/holidays-vn.toml`, else the bundled one.
+fn load_calendar(data_dir: &std::path::Path) -> Result<HolidayCalendar, StartError> {
+    let in_folder = data_dir.join(HOLIDAYS_FILE);
+    let path = match std::env::var_os(ENV_HOLIDAYS) {
+        Some(p) => Some(PathBuf::from(p)),
+        None if in_folder.exists() => Some(in_folder),
+        None => None,
+    };
+    let refused = |path: String, message: String| StartError::Calendar { path, message };
+    match path {
+        Some(p) => {
+            let shown = p.display().to_string();
+            let src =
+                std::fs::read_to_string(&p).map_err(|e| refused(shown.clone(), e.to_string()))?;
+            HolidayCalendar::from_toml(&src).map_err(|e| refused(shown, e.to_string()))
+        }
+        None => {
+            HolidayCalendar::bundled().map_err(|e| refused("(bundled)".to_owned(), e.to_string()))
+        }
     }
 }
 

@@ -291,6 +291,14 @@ async fn payment_in(
         .transpose()
 }
 
+/// The intent `id` read inside another store transaction.
+pub(crate) async fn payment_in_tx(
+    tx: &mut Tx<'_>,
+    id: &str,
+) -> Result<Option<PaymentRow>, StoreError> {
+    payment_in(tx, "p.id = ?1", id).await
+}
+
 /// Marks pending intents past their expiry as expired.
 async fn sweep_expired(tx: &mut Tx<'_>, now: i64) -> Result<(), StoreError> {
     sqlx::query(

@@ -41,7 +41,7 @@ const TRANSACTION_ID_MAX_CHARS: usize = 128;
 /// How many times a fresh reference or counter code is drawn when taken.
 const MAX_DRAWS: usize = 8;
 
-fn rfc3339_of(unix: i64) -> Result<String, ApiError> {
+pub(crate) fn rfc3339_of(unix: i64) -> Result<String, ApiError> {
     OffsetDateTime::from_unix_timestamp(unix)
         .ok()
         .and_then(|t| {
@@ -104,7 +104,7 @@ fn new_counter_code() -> String {
     format!("{:06}", rand::rng().random_range(0..1_000_000u32))
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     let key = headers
         .get(IDEMPOTENCY_KEY_HEADER)
         .ok_or_else(|| ApiError::invalid("the Idempotency-Key header is required"))?
@@ -136,7 +136,7 @@ fn request_hash(q: &FeeQuote, req: &NewPayment) -> String {
     hex(&Sha256::digest(canonical.as_bytes()))
 }
 
-fn receipt_of(r: ReceiptRow) -> Receipt {
+pub(crate) fn receipt_of(r: ReceiptRow) -> Receipt {
     Receipt {
         title: RECEIPT_TITLE.to_owned(),
         template: r.template,

@@ -113,8 +113,32 @@ fn kiosk_routes() -> Vec<(&'static str, &'static str, Option<Value>)> {
             "/v1/staff/unlock",
             Some(json!({"user": "canbo.lan", "pin": "482916"})),
         ),
+        (
+            "POST",
+            "/v1/uploads",
+            Some(json!({"sha256": SHA, "size": 10})),
+        ),
+        ("GET", UPLOAD_URI, None),
+        ("PATCH", UPLOAD_URI, None),
+        (
+            "POST",
+            "/v1/dossiers",
+            Some(
+                json!({"procedure_code": "1.000656", "applicant": {"full_name": "A",
+                "id_number": "001089012345", "address": "X"}, "components": []}),
+            ),
+        ),
+        (
+            "POST",
+            "/v1/dossiers/lookup",
+            Some(json!({"code": "261126-0001", "secret": "123456"})),
+        ),
     ]
 }
+
+const SHA: &str = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
+const UPLOAD_URI: &str =
+    "/v1/uploads/5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
 
 fn uuid_like() -> &'static str {
     "0b5a3c1e-1f0e-4d55-9a43-2f1f8f0c9a11"

@@ -1,0 +1,334 @@
+//! A server over a temporary data folder with an injected clock, two
+//! kiosks and a helper, and requests through the router: shared by the
+//! upload and dossier test binaries (included with `#[path]`: not a test
+//! target itself; each binary uses part of it).
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use motcua_server::{AppState, Config, ManualClock, NewStaff, PaymentConfig, Secret};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+
+pub const WEBHOOK_SECRET: &str = "bí-mật-chung-với-ngân-hàng-2026";
+pub const USER: &str = "canbo.lan";
+pub const PASSWORD: &str = "Hoa sen nở 2026";
+pub const PIN: &str = "482916";
+
+pub struct TestApp {
+    pub dir: tempfile::TempDir,
+    pub state: AppState,
+    pub clock: Arc<ManualClock>,
+    /// Tokens of the kiosks `quay-a` and `quay-b`.
+    pub kiosk_a: String,
+    pub kiosk_b: String,
+}
+
+impl TestApp {
+    pub fn advance(&self, seconds: i64) {
+        self.clock.advance(time::Duration::seconds(seconds));
+    }
+
+    pub async fn db(&self) -> sqlx::SqlitePool {
+        let db = self.dir.path().join(motcua_server::DB_FILE);
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.db().await)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    pub fn auth_a(&self) -> String {
+        format!("Bearer {}", self.kiosk_a)
+    }
+
+    pub fn auth_b(&self) -> String {
+        format!("Bearer {}", self.kiosk_b)
+    }
+}
+
+pub async fn app_at(start: time::OffsetDateTime) -> TestApp {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let mut state = AppState::open(&Config::new(dir.path().to_path_buf()))
+        .await
+        .unwrap_or_else(|e| panic!("open: {e}"));
+    let clock = Arc::new(ManualClock::new(start));
+    state.clock = clock.clone();
+    state.payments = Arc::new(
+        PaymentConfig::from_lookup(|name| match name {
+            "MOTCUA_BANK_BIN" => Some("970415".to_owned()),
+            "MOTCUA_BANK_ACCOUNT" => Some("113366668888".to_owned()),
+            "MOTCUA_BANK_ACCOUNT_NAME" => Some("UBND XA DONG SON".to_owned()),
+            "MOTCUA_BANK_WEBHOOK_SECRET" => Some(WEBHOOK_SECRET.to_owned()),
+            _ => None,
+        })
+        .unwrap_or_else(|e| panic!("payment config: {e}")),
+    );
+    let mut kiosks = Vec::new();
+    for name in ["quay-a", "quay-b"] {
+        let token = state
+            .store
+            .add_kiosk(name, start)
+            .await
+            .unwrap_or_else(|e| panic!("add {name}: {e}"));
+        kiosks.push(token.expose().to_owned());
+    }
+    state
+        .store
+        .add_staff(
+            &NewStaff {
+                user: USER.to_owned(),
+                display_name: Some("Nguyễn Thị Lan".to_owned()),
+                password: Secret::new(PASSWORD),
+                pin: Secret::new(PIN),
+            },
+            start,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("add staff: {e}"));
+    TestApp {
+        dir,
+        state,
+        clock,
+        kiosk_a: kiosks[0].clone(),
+        kiosk_b: kiosks[1].clone(),
+    }
+}
+
+/// Thursday 26 November 2026, 09:00 in Vietnam.
+pub async fn app() -> TestApp {
+    app_at(time::macros::datetime!(2026-11-26 02:00 UTC)).await
+}
+
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or_default()
+    }
+
+    pub fn str(&self, field: &str) -> String {
+        self.body[field].as_str().unwrap_or_default().to_owned()
+    }
+
+    pub fn u64(&self, field: &str) -> u64 {
+        self.body[field].as_u64().unwrap_or(u64::MAX)
+    }
+}
+
+pub async fn send(t: &TestApp, req: Request<Body>) -> Answer {
+    let resp = motcua_server::router(t.state.clone())
+        .oneshot(req)
+        .await
+        .unwrap_or_else(|e| match e {});
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    Answer {
+        status,
+        headers,
+        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    }
+}
+
+pub fn request(
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<&Value>,
+) -> Request<Body> {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let body = match body {
+        Some(b) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(b.to_string())
+        }
+        None => Body::empty(),
+    };
+    req.body(body).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A request with a raw body.
+pub fn raw(method: &str, uri: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Request<Body> {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.body(Body::from(body)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn problem(a: &Answer, status: StatusCode, code: &str) {
+    assert_eq!(a.status, status, "{a:?}");
+    assert_eq!(a.code(), code, "{a:?}");
+    assert_eq!(
+        a.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("application/problem+json")
+    );
+}
+
+pub fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A small PDF-looking document, different for each `tag`.
+pub fn pdf(tag: &str) -> Vec<u8> {
+    format!("%PDF-1.7\n% {tag}\n1 0 obj << >> endobj\n%%EOF\n").into_bytes()
+}
+
+pub async fn declare(t: &TestApp, auth: &str, sha: &str, size: u64) -> Answer {
+    send(
+        t,
+        request(
+            "POST",
+            "/v1/uploads",
+            &[("authorization", auth)],
+            Some(&json!({"sha256": sha, "size": size})),
+        ),
+    )
+    .await
+}
+
+pub async fn patch(t: &TestApp, auth: &str, sha: &str, offset: u64, chunk: &[u8]) -> Answer {
+    let offset = offset.to_string();
+    send(
+        t,
+        raw(
+            "PATCH",
+            &format!("/v1/uploads/{sha}"),
+            &[
+                ("authorization", auth),
+                ("upload-offset", &offset),
+                ("content-type", "application/offset+octet-stream"),
+            ],
+            chunk.to_vec(),
+        ),
+    )
+    .await
+}
+
+pub async fn upload_state(t: &TestApp, auth: &str, sha: &str) -> Answer {
+    send(
+        t,
+        request(
+            "GET",
+            &format!("/v1/uploads/{sha}"),
+            &[("authorization", auth)],
+            None,
+        ),
+    )
+    .await
+}
+
+/// Uploads `bytes` whole as kiosk A; their SHA-256.
+pub async fn upload(t: &TestApp, bytes: &[u8]) -> String {
+    let sha = sha256(bytes);
+    let auth = t.auth_a();
+    let d = declare(t, &auth, &sha, bytes.len() as u64).await;
+    assert!(d.status.is_success(), "{d:?}");
+    let a = patch(t, &auth, &sha, 0, bytes).await;
+    assert_eq!(a.status, StatusCode::OK, "{a:?}");
+    assert_eq!(a.body["complete"], true, "{a:?}");
+    sha
+}
+
+pub async fn login(t: &TestApp) -> String {
+    let a = send(
+        t,
+        request(
+            "POST",
+            "/v1/staff/sessions",
+            &[],
+            Some(&json!({"user": USER, "password": PASSWORD})),
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{a:?}");
+    a.str("token")
+}
+
+pub async fn unlock(t: &TestApp) -> String {
+    let auth = t.auth_a();
+    let a = send(
+        t,
+        request(
+            "POST",
+            "/v1/staff/unlock",
+            &[("authorization", &auth)],
+            Some(&json!({"user": USER, "pin": PIN})),
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{a:?}");
+    a.str("token")
+}
+
+/// A VietQR intent of the kiosk `auth` for `body`, paid by a signed bank
+/// notification; its id.
+pub async fn paid_intent(t: &TestApp, auth: &str, body: &Value) -> String {
+    let a = send(
+        t,
+        request(
+            "POST",
+            "/v1/payments",
+            &[
+                ("authorization", auth),
+                ("idempotency-key", &uuid::Uuid::new_v4().to_string()),
+            ],
+            Some(body),
+        ),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{a:?}");
+    let id = a.str("id");
+    let hook = json!({
+        "reference": a.str("reference"),
+        "amount": a.u64("amount"),
+        "transaction_id": uuid::Uuid::new_v4().to_string(),
+        "paid_at": "2026-11-26T09:05:00+07:00",
+    })
+    .to_string()
+    .into_bytes();
+    let signature = motcua_server::sign_webhook(WEBHOOK_SECRET, &hook);
+    let paid = send(
+        t,
+        raw(
+            "POST",
+            "/v1/bank/webhook",
+            &[
+                ("content-type", "application/json"),
+                ("x-signature", &signature),
+            ],
+            hook,
+        ),
+    )
+    .await;
+    assert_eq!(paid.status, StatusCode::OK, "{paid:?}");
+    id
+}
