@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use motcua_protocol::dossiers::{
-    Dossier, DossierLookup, DossierLookupRequest, MAX_CHUNK_BYTES, MAX_UPLOAD_BYTES, NewDossier,
-    NewUpload, StatusUpdate, UPLOAD_OFFSET_HEADER, UploadState,
+    Dossier, DossierList, DossierLookup, DossierLookupRequest, MAX_CHUNK_BYTES, MAX_UPLOAD_BYTES,
+    NewDossier, NewUpload, StatusUpdate, UPLOAD_OFFSET_HEADER, UploadState,
 };
 use motcua_protocol::payments::IDEMPOTENCY_KEY_MAX_CHARS;
 use motcua_protocol::{
@@ -523,6 +523,40 @@ impl ApiClient {
             ))
             .header(STAFF_TOKEN_HEADER, staff_header(staff_token)?)
             .json(update)
+            .send()
+            .await?;
+        Self::read(resp).await
+    }
+
+    /// One dossier with the applicant's data, for the back office, with a
+    /// console session's staff token.
+    pub async fn dossier(&self, staff_token: &str, code: &str) -> Result<Dossier, ClientError> {
+        let resp = self
+            .http
+            .get(format!("{}/v1/dossiers/{}", self.base, dossier_code(code)?))
+            .header(STAFF_TOKEN_HEADER, staff_header(staff_token)?)
+            .send()
+            .await?;
+        Self::read(resp).await
+    }
+
+    /// The dossiers a kiosk submitted under a local reference (the one on
+    /// a receipt printed while the dossier waited in its outbox), for the
+    /// back office, with a console session's staff token.
+    pub async fn dossiers_by_local_reference(
+        &self,
+        staff_token: &str,
+        local_reference: &str,
+    ) -> Result<DossierList, ClientError> {
+        let reference = local_reference.trim();
+        if !is_idempotency_key(reference) {
+            return Err(ClientError::BadId("local reference"));
+        }
+        let resp = self
+            .http
+            .get(format!("{}/v1/dossiers", self.base))
+            .query(&[("local_reference", reference)])
+            .header(STAFF_TOKEN_HEADER, staff_header(staff_token)?)
             .send()
             .await?;
         Self::read(resp).await

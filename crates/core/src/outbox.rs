@@ -271,6 +271,8 @@ pub struct Outbox {
 struct Inner {
     pool: SqlitePool,
     sealer: Sealer,
+    /// Derived from the key: makes local references from idempotency keys.
+    ref_secret: [u8; 32],
     options: OutboxOptions,
     wake: tokio::sync::Notify,
     /// One delivery at a time per dossier (the worker and the screen may
@@ -312,11 +314,17 @@ fn rfc3339_ms(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A short local reference: `K-` and 6 uppercase hex digits.
-fn new_local_ref() -> String {
-    let mut b = [0u8; 3];
-    rand::rng().fill(&mut b);
-    format!("K-{:02X}{:02X}{:02X}", b[0], b[1], b[2])
+/// A short local reference: `K-` and 6 uppercase hex digits of a keyed
+/// hash of the idempotency key (unpredictable without the key file).
+fn local_ref_of(ref_secret: &[u8; 32], idempotency_key: &str, attempt: u32) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(b"motcua-outbox v1 local-ref\0");
+    h.update(ref_secret);
+    h.update(attempt.to_be_bytes());
+    h.update(idempotency_key.as_bytes());
+    let d = h.finalize();
+    format!("K-{:02X}{:02X}{:02X}", d[0], d[1], d[2])
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutboxError + '_ {
@@ -378,6 +386,13 @@ impl Outbox {
             None => create_key(key_file)?,
         };
         let sealer = Sealer::new(&key);
+        let ref_secret: [u8; 32] = {
+            use sha2::Digest;
+            let mut h = sha2::Sha256::new();
+            h.update(b"motcua-outbox v1 reference secret\0");
+            h.update(key);
+            h.finalize().into()
+        };
         match check {
             Some(sealed) => {
                 if sealer.open(&sealed, KEY_CHECK_AAD).as_deref() != Ok(KEY_CHECK_TEXT) {
@@ -398,6 +413,7 @@ impl Outbox {
             inner: Arc::new(Inner {
                 pool,
                 sealer,
+                ref_secret,
                 options,
                 wake: tokio::sync::Notify::new(),
                 in_flight: Mutex::new(HashMap::new()),
@@ -440,8 +456,11 @@ impl Outbox {
                 Err(OutboxError::IdempotencyKeyReused(local_ref))
             };
         }
-        let mut local_ref = new_local_ref();
-        for _ in 0..32 {
+        // Derived from the key, so that the same dossier enqueued again —
+        // even after it was delivered and deleted — is sent under the same
+        // reference, and the backend answers it as the same request.
+        let mut local_ref = self.local_ref_for(&idempotency_key, 0);
+        for attempt in 1..64 {
             let taken: Option<i64> =
                 sqlx::query_scalar("SELECT 1 FROM outbox_dossiers WHERE local_ref = ?")
                     .bind(&local_ref)
@@ -450,7 +469,7 @@ impl Outbox {
             if taken.is_none() {
                 break;
             }
-            local_ref = new_local_ref();
+            local_ref = self.local_ref_for(&idempotency_key, attempt);
         }
         dossier.local_reference = Some(local_ref.clone());
         let plain =
@@ -730,6 +749,10 @@ impl Outbox {
     /// point: an interrupted attempt is repeated).
     pub fn spawn_worker(&self, client: ApiClient) -> WorkerHandle {
         worker::spawn(self.clone(), client)
+    }
+
+    fn local_ref_for(&self, idempotency_key: &str, attempt: u32) -> String {
+        local_ref_of(&self.inner.ref_secret, idempotency_key, attempt)
     }
 
     /// Milliseconds to wait after the `attempts`-th failure.
