@@ -8,8 +8,10 @@ use clap::{Parser, Subcommand};
 
 mod admin;
 mod cccd;
+mod chaos;
 mod output;
 mod scan;
+mod submit;
 mod vietqr;
 
 #[derive(Parser)]
@@ -55,6 +57,15 @@ everything), MOTCUA_RECEIPT_ISSUER, MOTCUA_RECEIPT_TEMPLATE and MOTCUA_RECEIPT_S
     Vietqr(vietqr::VietqrArgs),
     /// Turn photos or scans of a paper document into one A4 PDF, a page each.
     Scan(scan::ScanArgs),
+    /// Submit a dossier to a backend through the kiosk's outbox: kept,
+    /// sealed, when the backend cannot take it now. Prints JSON.
+    Submit(submit::SubmitArgs),
+    /// Test the outbox against the real server behind a faulty network,
+    /// killing the sender at random; exits non-zero on any discrepancy.
+    Chaos(chaos::ChaosArgs),
+    /// The child of `motcua chaos`: enqueue the run's dossiers and drain.
+    #[command(hide = true)]
+    OutboxDrain(chaos::drain::DrainArgs),
 }
 
 #[derive(clap::Args)]
@@ -83,9 +94,18 @@ enum CatalogCommand {
     Sample,
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<std::process::ExitCode> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Submit(args) => submit::run(args),
+        Command::Chaos(args) => chaos::run(args),
+        Command::OutboxDrain(args) => chaos::drain::run(args),
+        other => run(other).map(|()| std::process::ExitCode::SUCCESS),
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Server {
             command: Some(command),
             ..
@@ -167,6 +187,9 @@ fn main() -> anyhow::Result<()> {
         Command::Cccd { command } => cccd::run(command),
         Command::Vietqr(args) => vietqr::run(args),
         Command::Scan(args) => scan::run(args),
+        Command::Submit(_) | Command::Chaos(_) | Command::OutboxDrain(_) => {
+            anyhow::bail!("handled in main")
+        }
     }
 }
 

@@ -3,6 +3,10 @@
 
 use std::time::Duration;
 
+use motcua_protocol::dossiers::{
+    Dossier, DossierList, DossierLookup, DossierLookupRequest, MAX_CHUNK_BYTES, MAX_UPLOAD_BYTES,
+    NewDossier, NewUpload, StatusUpdate, UPLOAD_OFFSET_HEADER, UploadState,
+};
 use motcua_protocol::payments::IDEMPOTENCY_KEY_MAX_CHARS;
 use motcua_protocol::{
     AccountLookup, AccountLookupResult, AccountVerified, Catalog, CounterPaymentList, FeeQuote,
@@ -65,6 +69,32 @@ impl From<reqwest::Error> for ClientError {
     }
 }
 
+/// How an [`ApiClient`] talks: timeouts, the size of upload chunks and
+/// connection reuse. [`ClientOptions::default`] is what the kiosk uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientOptions {
+    /// Time to open a connection.
+    pub connect_timeout: Duration,
+    /// Time for a whole request, answer included.
+    pub timeout: Duration,
+    /// Bytes per `PATCH /v1/uploads/{sha256}`, 1 to [`MAX_CHUNK_BYTES`].
+    pub upload_chunk_bytes: usize,
+    /// Keep idle connections for the next request (`false`: one
+    /// connection per request, as a fault-injecting proxy wants).
+    pub reuse_connections: bool,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(20),
+            upload_chunk_bytes: MAX_CHUNK_BYTES as usize,
+            reuse_connections: true,
+        }
+    }
+}
+
 /// A client of one backend, calling as one kiosk: every request carries the
 /// kiosk's token as `Authorization: Bearer <token>` (a header marked
 /// sensitive, so it never shows in `Debug` output).
@@ -72,12 +102,27 @@ impl From<reqwest::Error> for ClientError {
 pub struct ApiClient {
     base: String,
     http: reqwest::Client,
+    chunk: usize,
 }
+
+/// How often [`ApiClient::upload`] re-reads the state after a refused
+/// offset before it gives up (each re-read means another writer raced it).
+const MAX_OFFSET_RETRIES: u32 = 8;
 
 impl ApiClient {
     /// A client of the backend at `base` (e.g. `http://127.0.0.1:8080`)
     /// calling as the kiosk whose token is `kiosk_token`.
     pub fn new(base: &str, kiosk_token: &str) -> Result<Self, ClientError> {
+        Self::with_options(base, kiosk_token, &ClientOptions::default())
+    }
+
+    /// [`ApiClient::new`] with other timeouts, chunk size or connection
+    /// reuse.
+    pub fn with_options(
+        base: &str,
+        kiosk_token: &str,
+        options: &ClientOptions,
+    ) -> Result<Self, ClientError> {
         let base = base.trim().trim_end_matches('/');
         if !(base.starts_with("http://") || base.starts_with("https://")) || base.len() < 10 {
             return Err(ClientError::BadUrl(base.to_owned()));
@@ -91,16 +136,23 @@ impl ApiClient {
         auth.set_sensitive(true);
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(reqwest::header::AUTHORIZATION, auth);
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(20))
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.timeout)
             .user_agent(concat!("motcua-kiosk/", env!("CARGO_PKG_VERSION")))
-            .default_headers(headers)
+            .default_headers(headers);
+        if !options.reuse_connections {
+            builder = builder.pool_max_idle_per_host(0);
+        }
+        let http = builder
             .build()
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         Ok(Self {
             base: base.to_owned(),
             http,
+            chunk: options
+                .upload_chunk_bytes
+                .clamp(1, MAX_CHUNK_BYTES as usize),
         })
     }
 
@@ -280,13 +332,7 @@ impl ApiClient {
         idempotency_key: &str,
         req: &NewPayment,
     ) -> Result<Payment, ClientError> {
-        let key = idempotency_key.trim();
-        if key.is_empty()
-            || key.len() > IDEMPOTENCY_KEY_MAX_CHARS
-            || !key.bytes().all(|b| (0x21..=0x7e).contains(&b))
-        {
-            return Err(ClientError::BadId("idempotency key"));
-        }
+        let key = idempotency_key_header(idempotency_key)?;
         let resp = self
             .http
             .post(format!("{}/v1/payments", self.base))
@@ -342,6 +388,226 @@ impl ApiClient {
             .send()
             .await?;
         Self::read(resp).await
+    }
+}
+
+/// Uploads and dossiers: documents sent resumably, the dossier naming them,
+/// its lookup, and the back office's side.
+impl ApiClient {
+    /// Declares a document by its SHA-256 and size; the answer says how many
+    /// bytes the server already holds.
+    pub async fn declare_upload(&self, req: &NewUpload) -> Result<UploadState, ClientError> {
+        sha256_id(&req.sha256)?;
+        self.post("/v1/uploads", req).await
+    }
+
+    /// Where an upload stands (after a refused offset, or to resume).
+    pub async fn upload_state(&self, sha256: &str) -> Result<UploadState, ClientError> {
+        self.get(&format!("/v1/uploads/{}", sha256_id(sha256)?))
+            .await
+    }
+
+    /// Appends `bytes` (at most [`MAX_CHUNK_BYTES`]) at `offset`, which must
+    /// be the bytes the server holds (else `upload_offset_mismatch`, and
+    /// nothing is stored).
+    pub async fn upload_chunk(
+        &self,
+        sha256: &str,
+        offset: u64,
+        bytes: &[u8],
+    ) -> Result<UploadState, ClientError> {
+        let sha = sha256_id(sha256)?;
+        if bytes.is_empty() || bytes.len() as u64 > MAX_CHUNK_BYTES {
+            return Err(ClientError::BadId("upload chunk"));
+        }
+        let resp = self
+            .http
+            .patch(format!("{}/v1/uploads/{sha}", self.base))
+            .header(UPLOAD_OFFSET_HEADER, offset.to_string())
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(bytes.to_vec())
+            .send()
+            .await?;
+        Self::read(resp).await
+    }
+
+    /// Sends a whole document, resumably: declares it, then sends the
+    /// chunks from what the server already holds (nothing when the same
+    /// bytes were sent before), re-reading the state after a refused
+    /// offset. The answer is the complete upload.
+    pub async fn upload(&self, bytes: &[u8]) -> Result<UploadState, ClientError> {
+        if bytes.is_empty() || bytes.len() as u64 > MAX_UPLOAD_BYTES {
+            return Err(ClientError::BadId("document"));
+        }
+        let sha256 = sha256_hex(bytes);
+        let mut state = self
+            .declare_upload(&NewUpload {
+                sha256: sha256.clone(),
+                size: bytes.len() as u64,
+            })
+            .await?;
+        let mut mismatches = 0;
+        while !state.complete {
+            let Ok(from) = usize::try_from(state.received) else {
+                return Err(ClientError::Decode("upload offset out of range".into()));
+            };
+            if from >= bytes.len() {
+                // Everything arrived yet the upload is not complete: the
+                // server refused the bytes without a problem document.
+                return Err(ClientError::Decode(
+                    "upload holds every byte but is not complete".into(),
+                ));
+            }
+            let to = from.saturating_add(self.chunk).min(bytes.len());
+            let Some(chunk) = bytes.get(from..to) else {
+                return Err(ClientError::Decode("upload offset out of range".into()));
+            };
+            match self.upload_chunk(&sha256, state.received, chunk).await {
+                Ok(next) => state = next,
+                Err(e) if e.problem_code() == Some(ProblemCode::UploadOffsetMismatch) => {
+                    mismatches += 1;
+                    if mismatches > MAX_OFFSET_RETRIES {
+                        return Err(e);
+                    }
+                    state = self.upload_state(&sha256).await?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(state)
+    }
+
+    /// Submits a dossier whose uploads are complete. Retrying with the same
+    /// `idempotency_key` (1 to 128 printable ASCII characters, one per
+    /// dossier) answers the dossier it created, never a second one.
+    pub async fn create_dossier(
+        &self,
+        idempotency_key: &str,
+        dossier: &NewDossier,
+    ) -> Result<Dossier, ClientError> {
+        let key = idempotency_key_header(idempotency_key)?;
+        let resp = self
+            .http
+            .post(format!("{}/v1/dossiers", self.base))
+            .header(IDEMPOTENCY_KEY_HEADER, key)
+            .json(dossier)
+            .send()
+            .await?;
+        Self::read(resp).await
+    }
+
+    /// Where a dossier stands, by the code and secret of its receipt; no
+    /// personal data comes back.
+    pub async fn lookup_dossier(
+        &self,
+        req: &DossierLookupRequest,
+    ) -> Result<DossierLookup, ClientError> {
+        self.post("/v1/dossiers/lookup", req).await
+    }
+
+    /// The back office moves a dossier on (e.g. to `needs_more_documents`
+    /// with a note), with a console session's staff token; the answer is
+    /// the dossier as a lookup shows it.
+    pub async fn update_dossier_status(
+        &self,
+        staff_token: &str,
+        code: &str,
+        update: &StatusUpdate,
+    ) -> Result<DossierLookup, ClientError> {
+        let resp = self
+            .http
+            .post(format!(
+                "{}/v1/dossiers/{}/status",
+                self.base,
+                dossier_code(code)?
+            ))
+            .header(STAFF_TOKEN_HEADER, staff_header(staff_token)?)
+            .json(update)
+            .send()
+            .await?;
+        Self::read(resp).await
+    }
+
+    /// One dossier with the applicant's data, for the back office, with a
+    /// console session's staff token.
+    pub async fn dossier(&self, staff_token: &str, code: &str) -> Result<Dossier, ClientError> {
+        let resp = self
+            .http
+            .get(format!("{}/v1/dossiers/{}", self.base, dossier_code(code)?))
+            .header(STAFF_TOKEN_HEADER, staff_header(staff_token)?)
+            .send()
+            .await?;
+        Self::read(resp).await
+    }
+
+    /// The dossiers a kiosk submitted under a local reference (the one on
+    /// a receipt printed while the dossier waited in its outbox), for the
+    /// back office, with a console session's staff token.
+    pub async fn dossiers_by_local_reference(
+        &self,
+        staff_token: &str,
+        local_reference: &str,
+    ) -> Result<DossierList, ClientError> {
+        let reference = local_reference.trim();
+        if !is_idempotency_key(reference) {
+            return Err(ClientError::BadId("local reference"));
+        }
+        let resp = self
+            .http
+            .get(format!("{}/v1/dossiers", self.base))
+            .query(&[("local_reference", reference)])
+            .header(STAFF_TOKEN_HEADER, staff_header(staff_token)?)
+            .send()
+            .await?;
+        Self::read(resp).await
+    }
+}
+
+/// A dossier code fit for a URL path: 1 to 20 digits or `-`.
+fn dossier_code(code: &str) -> Result<&str, ClientError> {
+    let code = code.trim();
+    if (1..=20).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        Ok(code)
+    } else {
+        Err(ClientError::BadId("dossier code"))
+    }
+}
+
+/// A SHA-256 fit for a URL path: 64 lowercase hex digits.
+fn sha256_id(sha: &str) -> Result<&str, ClientError> {
+    if sha.len() == 64 && sha.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        Ok(sha)
+    } else {
+        Err(ClientError::BadId("SHA-256"))
+    }
+}
+
+/// The SHA-256 of `bytes` as 64 lowercase hex digits, as uploads name it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    use std::fmt::Write;
+    let digest = sha2::Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// Whether `key` may be sent as an `Idempotency-Key`: 1 to 128 printable
+/// ASCII characters.
+pub fn is_idempotency_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= IDEMPOTENCY_KEY_MAX_CHARS
+        && key.bytes().all(|b| (0x21..=0x7e).contains(&b))
+}
+
+fn idempotency_key_header(key: &str) -> Result<&str, ClientError> {
+    let key = key.trim();
+    if is_idempotency_key(key) {
+        Ok(key)
+    } else {
+        Err(ClientError::BadId("idempotency key"))
     }
 }
 
@@ -430,6 +696,45 @@ mod tests {
             exemption: None,
             method: motcua_protocol::PaymentMethod::Counter,
         };
+        for sha in [
+            "",
+            "..",
+            &"A".repeat(64),
+            &"a".repeat(63),
+            &format!("../{}", "a".repeat(61)),
+        ] {
+            let bad = c.upload_state(sha).await;
+            assert!(
+                matches!(bad, Err(ClientError::BadId(_))),
+                "{sha:?}: {bad:?}"
+            );
+            let bad = c.upload_chunk(sha, 0, b"x").await;
+            assert!(
+                matches!(bad, Err(ClientError::BadId(_))),
+                "{sha:?}: {bad:?}"
+            );
+        }
+        let sha = sha256_hex(b"abc");
+        assert_eq!(
+            sha,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let too_big = vec![0u8; MAX_CHUNK_BYTES as usize + 1];
+        let bad = c.upload_chunk(&sha, 0, &too_big).await;
+        assert!(matches!(bad, Err(ClientError::BadId(_))), "{bad:?}");
+        let bad = c.upload(&[]).await;
+        assert!(matches!(bad, Err(ClientError::BadId(_))), "{bad:?}");
+        let update = StatusUpdate {
+            status: motcua_protocol::dossiers::DossierStatus::Processing,
+            note: None,
+        };
+        for code in ["", "../x", "261126/0001", "2611260001?x", &"1".repeat(21)] {
+            let bad = c.update_dossier_status("staff", code, &update).await;
+            assert!(
+                matches!(bad, Err(ClientError::BadId(_))),
+                "{code:?}: {bad:?}"
+            );
+        }
         for key in ["", " ", "a b", "k\u{e9}y", &"k".repeat(129)] {
             let bad = c.create_payment(key, &req).await;
             assert!(

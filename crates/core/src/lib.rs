@@ -13,6 +13,8 @@
 //! - [`text`]: Vietnamese text rules: NFC, money in digits and in words.
 //! - [`vietqr`]: NAPAS VietQR transfer payloads: encode, decode, CRC.
 //! - `client` (feature `client`): the HTTP client of the backend API.
+//! - `outbox` (feature `outbox`): the durable, encrypted outbox of dossiers
+//!   and its delivery worker.
 
 pub mod calendar;
 pub mod catalog;
@@ -22,6 +24,8 @@ pub mod client;
 pub mod fee;
 pub mod keyboard;
 pub mod names;
+#[cfg(feature = "outbox")]
+pub mod outbox;
 pub mod phone;
 pub mod text;
 pub mod vietqr;
