@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 
 use anyhow::Context;
-use motcua_core::client::ApiClient;
+use motcua_core::client::{ApiClient, ClientError};
 
 /// Default kiosk id when none is configured.
 pub const DEFAULT_KIOSK_ID: &str = "kiosk-1";
@@ -21,6 +21,9 @@ pub struct Kiosk {
     pub outbox: motcua_core::outbox::Outbox,
     /// Delivers what the outbox holds, with backoff, while the app runs.
     _worker: motcua_core::outbox::WorkerHandle,
+    /// The last catalog the backend gave: a dossier can still be drafted and
+    /// saved when the backend drops in the middle of a session.
+    catalog: std::sync::RwLock<Option<motcua_protocol::Catalog>>,
     /// The embedded server, when this kiosk runs its own backend. Held so it
     /// lives as long as the app.
     embedded: Option<motcua_server::Running>,
@@ -49,8 +52,29 @@ impl Kiosk {
             idle_seconds,
             outbox,
             _worker: worker,
+            catalog: std::sync::RwLock::new(None),
             embedded,
         })
+    }
+
+    /// The backend's catalog; the last one it gave while it cannot be
+    /// reached (never a catalog from before the kiosk started).
+    pub async fn catalog(&self) -> Result<motcua_protocol::Catalog, ClientError> {
+        match self.client.catalog().await {
+            Ok(catalog) => {
+                if let Ok(mut held) = self.catalog.write() {
+                    *held = Some(catalog.clone());
+                }
+                Ok(catalog)
+            }
+            Err(e @ (ClientError::Unreachable(_) | ClientError::Timeout)) => self
+                .catalog
+                .read()
+                .ok()
+                .and_then(|held| held.clone())
+                .ok_or(e),
+            Err(e) => Err(e),
+        }
     }
 
     /// The configured backend, or the embedded one started here.

@@ -2,6 +2,7 @@
 //! returns an IPC view. Kept in a module (a `#[tauri::command] pub fn` at the
 //! crate root collides with its generated macro, E0255).
 
+use motcua_core::client::ClientError;
 use motcua_protocol::NewHelpRequest;
 use tauri::State;
 use tauri::ipc::Channel;
@@ -36,7 +37,7 @@ pub fn kiosk_info(kiosk: State<'_, Kiosk>, scanner: State<'_, Scanner>) -> Kiosk
 #[tauri::command]
 #[specta::specta]
 pub async fn list_procedures(kiosk: State<'_, Kiosk>) -> Result<CatalogView, CommandError> {
-    let catalog = kiosk.client.catalog().await?;
+    let catalog = kiosk.catalog().await?;
     Ok(CatalogView::from_catalog(&catalog))
 }
 
@@ -47,7 +48,7 @@ pub async fn get_procedure(
     kiosk: State<'_, Kiosk>,
     code: String,
 ) -> Result<ProcedureView, CommandError> {
-    let catalog = kiosk.client.catalog().await?;
+    let catalog = kiosk.catalog().await?;
     let procedure = motcua_core::catalog::find(&catalog, &code).ok_or_else(|| {
         CommandError::new(
             ErrorCode::NotFound,
@@ -74,7 +75,7 @@ pub async fn search_procedures(
     kiosk: State<'_, Kiosk>,
     query: String,
 ) -> Result<Vec<ProcedureSummary>, CommandError> {
-    let catalog = kiosk.client.catalog().await?;
+    let catalog = kiosk.catalog().await?;
     Ok(motcua_core::catalog::search(&catalog, &query)
         .into_iter()
         .map(ProcedureSummary::from_procedure)
@@ -471,7 +472,7 @@ async fn fee_inputs(
     copies: u32,
 ) -> Result<(Option<u32>, Option<u32>, bool), CommandError> {
     use motcua_protocol::FeeRule;
-    let catalog = kiosk.client.catalog().await?;
+    let catalog = kiosk.catalog().await?;
     let procedure = motcua_core::catalog::find(&catalog, procedure_code)
         .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no such procedure"))?;
     Ok(match procedure.fee {
@@ -516,7 +517,7 @@ pub async fn quote_fee(
             exemption,
         })
         .await?;
-    session.set_exemption(quote.exemption.as_ref().map(|e| e.kind));
+    session.set_exemption(quote.exemption.clone());
     Ok(FeeView {
         free: quote.amount == 0,
         amount_text: quote.amount_text,
@@ -570,6 +571,7 @@ pub async fn start_payment(
     let held = session.payment();
     if let Some(id) = held.as_ref().and_then(|h| h.id.clone()) {
         let current = kiosk.client.payment(&id).await?;
+        session.saw_payment(&current);
         match current.status {
             // Paid already: never a second payment.
             motcua_protocol::PaymentStatus::Paid => return Ok(PaymentView::from_payment(&current)),
@@ -601,12 +603,14 @@ pub async fn start_payment(
         id: None,
         key: key.clone(),
         request: request.clone(),
+        last: None,
     }));
     let payment = kiosk.client.create_payment(&key, &request).await?;
     session.set_payment(Some(HeldPayment {
         id: Some(payment.id.clone()),
         key,
         request,
+        last: Some(payment.clone()),
     }));
     tracing::info!(payment = %payment.id, method = ?payment.method, "payment started");
     Ok(PaymentView::from_payment(&payment))
@@ -625,6 +629,7 @@ pub async fn payment_status(
         .and_then(|h| h.id)
         .ok_or_else(|| CommandError::new(ErrorCode::PaymentClosed, "no payment in this session"))?;
     let payment = kiosk.client.payment(&id).await?;
+    session.saw_payment(&payment);
     Ok(PaymentView::from_payment(&payment))
 }
 
@@ -637,7 +642,7 @@ async fn prepare_dossier(
     procedure_code: &str,
 ) -> Result<crate::dossier::Draft, CommandError> {
     let card = session_card(session)?;
-    let catalog = kiosk.client.catalog().await?;
+    let catalog = kiosk.catalog().await?;
     let procedure = motcua_core::catalog::find(&catalog, procedure_code)
         .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no such procedure"))?;
     let held = session.payment();
@@ -646,26 +651,19 @@ async fn prepare_dossier(
         .and_then(|h| h.request.copies)
         .unwrap_or(1)
         .max(1);
-    let payment = match held.and_then(|h| h.id) {
-        Some(id) => Some(kiosk.client.payment(&id).await?),
-        None => None,
+    // As the backend has it now; as last seen when it cannot be asked (the
+    // backend checks the payment again when the dossier reaches it).
+    let payment = match held {
+        Some(HeldPayment {
+            id: Some(id), last, ..
+        }) => match kiosk.client.payment(&id).await {
+            Ok(p) => Some(p),
+            Err(ClientError::Unreachable(_) | ClientError::Timeout) => last,
+            Err(e) => return Err(e.into()),
+        },
+        _ => None,
     };
-    let exemption = match session.exemption() {
-        Some(kind) => {
-            let (copies, pages, _) = fee_inputs(kiosk, session, procedure_code, copies).await?;
-            kiosk
-                .client
-                .quote_fee(&motcua_protocol::FeeQuoteRequest {
-                    procedure_code: procedure_code.to_owned(),
-                    copies,
-                    pages,
-                    exemption: Some(kind),
-                })
-                .await?
-                .exemption
-        }
-        None => None,
-    };
+    let exemption = session.exemption();
     let inputs = crate::dossier::DraftInputs {
         procedure,
         card: &card,
@@ -728,26 +726,24 @@ pub async fn submit_dossier(
         CommandError::new(ErrorCode::SaveFailed, e.to_string())
     })?;
     tracing::info!(local_ref = %local_ref, "dossier saved in the outbox");
-    let delivered = match tokio::time::timeout(
-        SUBMIT_WAIT,
-        kiosk.outbox.deliver(&kiosk.client, &local_ref),
-    )
-    .await
-    {
-        Ok(Ok(Delivery::Delivered(d))) => Some(d),
-        Ok(Ok(Delivery::Queued { reason })) => {
-            tracing::warn!(local_ref = %local_ref, reason = %reason, "dossier queued");
-            None
-        }
-        Ok(Err(e)) => {
-            tracing::warn!(local_ref = %local_ref, error = %e, "dossier queued");
-            None
-        }
-        Err(_) => {
-            tracing::warn!(local_ref = %local_ref, "the backend was too slow: dossier queued");
-            None
-        }
-    };
+    let delivered =
+        match tokio::time::timeout(SUBMIT_WAIT, kiosk.outbox.deliver(&kiosk.client, &local_ref))
+            .await
+        {
+            Ok(Ok(Delivery::Delivered(d))) => Some(d),
+            Ok(Ok(Delivery::Queued { reason })) => {
+                tracing::warn!(local_ref = %local_ref, reason = %reason, "dossier queued");
+                None
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(local_ref = %local_ref, error = %e, "dossier queued");
+                None
+            }
+            Err(_) => {
+                tracing::warn!(local_ref = %local_ref, "the backend was too slow: dossier queued");
+                None
+            }
+        };
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
@@ -788,7 +784,11 @@ pub async fn submit_dossier(
             tracing::error!(error = %e, "the receipt slip could not be laid out");
             crate::ipc::PrintView {
                 printed: false,
-                message: Some(motcua_receipt::PrintError::Command(String::new()).message_vi().to_owned()),
+                message: Some(
+                    motcua_receipt::PrintError::Command(String::new())
+                        .message_vi()
+                        .to_owned(),
+                ),
             }
         }
     };

@@ -5,7 +5,7 @@
 
 use motcua_core::cccd::CitizenCard;
 use motcua_protocol::{
-    AppliedExemption, Applicant, Component, NewDossier, Payment, PaymentStatus, Procedure,
+    Applicant, AppliedExemption, Component, NewDossier, Payment, PaymentStatus, Procedure,
     SubmittedComponent,
 };
 
@@ -81,9 +81,7 @@ pub fn draft(inputs: &DraftInputs<'_>, scans: &Scans) -> Draft {
             on_paper,
         });
     }
-    let paid = inputs
-        .payment
-        .filter(|p| p.status == PaymentStatus::Paid);
+    let paid = inputs.payment.filter(|p| p.status == PaymentStatus::Paid);
     let card = inputs.card;
     let applicant = Applicant {
         full_name: card.full_name.clone(),
@@ -246,7 +244,10 @@ mod tests {
         assert!(d.review.missing.is_empty());
         assert_eq!(d.dossier.payment_id.as_deref(), Some("pay-1"));
         assert_eq!(d.review.receipt_number.as_deref(), Some("0000007"));
-        assert_eq!(d.dossier.applicant.date_of_birth.as_deref(), Some("1989-03-15"));
+        assert_eq!(
+            d.dossier.applicant.date_of_birth.as_deref(),
+            Some("1989-03-15")
+        );
         assert_eq!(d.dossier.copies, Some(2));
     }
 

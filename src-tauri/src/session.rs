@@ -23,8 +23,9 @@ struct Held {
     /// The payment under way: its id, and the request and idempotency key
     /// it was made with (the same request again reuses the key).
     payment: Option<HeldPayment>,
-    /// The exemption from the fee the citizen claimed.
-    exemption: Option<motcua_protocol::Exemption>,
+    /// The exemption from the fee the citizen claimed, with the document
+    /// that proves it.
+    exemption: Option<motcua_protocol::AppliedExemption>,
     /// The mobile number the one-time code went to.
     phone: Option<String>,
     /// The dossier's idempotency key, from the moment it is first drafted:
@@ -40,6 +41,8 @@ pub struct HeldPayment {
     pub id: Option<String>,
     pub key: String,
     pub request: motcua_protocol::NewPayment,
+    /// The intent as the backend last gave it.
+    pub last: Option<motcua_protocol::Payment>,
 }
 
 /// A helper's token from a PIN unlock. Its `Debug` hides the secret.
@@ -133,14 +136,24 @@ impl Session {
     }
 
     /// The exemption claimed (`None`: none, or taken back).
-    pub fn set_exemption(&self, exemption: Option<motcua_protocol::Exemption>) {
+    pub fn set_exemption(&self, exemption: Option<motcua_protocol::AppliedExemption>) {
         if let Ok(mut h) = self.held.lock() {
             h.exemption = exemption;
         }
     }
 
-    pub fn exemption(&self) -> Option<motcua_protocol::Exemption> {
-        self.held.lock().ok().and_then(|h| h.exemption)
+    pub fn exemption(&self) -> Option<motcua_protocol::AppliedExemption> {
+        self.held.lock().ok().and_then(|h| h.exemption.clone())
+    }
+
+    /// Keeps the payment's latest state as the backend gave it.
+    pub fn saw_payment(&self, payment: &motcua_protocol::Payment) {
+        if let Ok(mut h) = self.held.lock()
+            && let Some(held) = h.payment.as_mut()
+            && held.id.as_deref() == Some(payment.id.as_str())
+        {
+            held.last = Some(payment.clone());
+        }
     }
 
     pub fn set_phone(&self, phone: String) {
@@ -242,6 +255,10 @@ mod tests {
         assert!(s.card().is_none());
         assert!(s.staff().is_none(), "helper mode ends with the session");
         assert!(s.phone().is_none());
-        assert_ne!(s.dossier_key(), key, "the next citizen's dossier is another");
+        assert_ne!(
+            s.dossier_key(),
+            key,
+            "the next citizen's dossier is another"
+        );
     }
 }

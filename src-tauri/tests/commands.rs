@@ -1006,3 +1006,269 @@ fn a_citizen_who_leaves_mid_payment_leaves_nothing_to_confirm() {
     invoke(&h, "end_session", json!({})).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(listed(&h), 0, "a clerk could still confirm it");
 }
+
+/// A synthetic person's card (the example shape in DOMAIN.md).
+const CARD: &str = "001089012345||NGUYỄN VĂN AN|15031989|Nam|Số 5, Đông Sơn, Thanh Hóa|20042021";
+
+/// One page for each of `components`.
+fn scan_each(h: &Harness, components: &[&str]) {
+    for c in components {
+        invoke(h, "scan_page", json!({"component": c})).unwrap_or_else(|e| panic!("{c}: {e}"));
+        invoke(h, "keep_page", json!({"component": c})).unwrap_or_else(|e| panic!("{c}: {e}"));
+    }
+}
+
+/// The QR read back from a printed ESC/POS job, as a printer would print it.
+fn qr_of_printed_job(escpos: &[u8]) -> String {
+    let bitmap = motcua_receipt::decode_escpos(escpos).unwrap_or_else(|e| panic!("{e}"));
+    let gray = motcua_scan::Gray {
+        width: bitmap.width(),
+        height: bitmap.height(),
+        data: bitmap.to_luma(),
+    };
+    motcua_camera::QrFinder::default()
+        .find_in_gray(&gray)
+        .unwrap_or_else(|| panic!("no QR on the printed slip"))
+}
+
+/// Signs in the console and returns its token.
+fn console_token(h: &Harness) -> String {
+    add_helper(h, "canbo.lan", "482916");
+    let kiosk = h.window.state::<Kiosk>();
+    tauri::async_runtime::block_on(kiosk.client.login_staff("canbo.lan", "mật-khẩu-dài-đủ"))
+        .unwrap_or_else(|e| panic!("login: {e}"))
+        .token
+}
+
+#[test]
+fn a_paid_dossier_is_sent_printed_and_found_again_by_its_slip() {
+    let photos = page_photos(1);
+    let printed = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let h = harness(Options {
+        scanner: Some(format!("replay:{}", photos.path().display())),
+        printer: Some(format!("folder:{}", printed.path().display())),
+        ..Options::default()
+    });
+    // Nothing to send before the card is read.
+    let err = invoke(&h, "submit_dossier", json!({"procedureCode": "2.000635"}))
+        .err()
+        .unwrap_or_else(|| panic!("a dossier without a citizen was sent"));
+    assert_eq!(err["code"], "no_card", "{err}");
+    invoke(&h, "read_card", json!({"payload": CARD})).unwrap_or_else(|e| panic!("{e}"));
+    let review = invoke(&h, "review_dossier", json!({"procedureCode": "2.000635"}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        review["missing"],
+        json!(["Tờ khai cấp bản sao trích lục hộ tịch"])
+    );
+    let err = invoke(&h, "submit_dossier", json!({"procedureCode": "2.000635"}))
+        .err()
+        .unwrap_or_else(|| panic!("an incomplete dossier was sent"));
+    assert_eq!(err["code"], "invalid_request", "{err}");
+
+    scan_each(&h, &["to-khai", "to-khai"]);
+    // Paid at the counter, confirmed by a clerk.
+    let counter = invoke(
+        &h,
+        "start_payment",
+        json!({"procedureCode": "2.000635", "copies": 2, "method": "counter"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let token = console_token(&h);
+    let kiosk = h.window.state::<Kiosk>();
+    tauri::async_runtime::block_on(async {
+        let list = kiosk.client.counter_payments(&token).await?;
+        let item = list
+            .items
+            .iter()
+            .find(|p| Some(p.counter_code.as_str()) == counter["counterCode"].as_str())
+            .map(|p| p.id.clone())
+            .unwrap_or_default();
+        kiosk.client.confirm_counter_payment(&token, &item).await
+    })
+    .unwrap_or_else(|e| panic!("confirm: {e}"));
+
+    let review = invoke(&h, "review_dossier", json!({"procedureCode": "2.000635"}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(review["missing"], json!([]), "{review}");
+    assert_eq!(review["copies"], 2);
+    assert_eq!(review["paidAmount"], "16.000 đồng");
+    assert_eq!(review["receiptNumber"], "0000001");
+    assert_eq!(review["applicant"]["fullName"], "NGUYỄN VĂN AN");
+    assert_eq!(
+        review["components"],
+        json!([{"name": "Tờ khai cấp bản sao trích lục hộ tịch", "pages": 2, "onPaper": false}])
+    );
+
+    let sent = invoke(&h, "submit_dossier", json!({"procedureCode": "2.000635"}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sent["delivered"], true, "{sent}");
+    assert_eq!(sent["print"]["printed"], true, "{sent}");
+    let code = sent["code"].as_str().unwrap_or_default().to_owned();
+    let secret = sent["lookupSecret"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(code.len(), 11, "YYMMDD-NNNN: {code}");
+    assert!(
+        sent["due"].as_str().is_some_and(|d| d.contains(", ngày ")),
+        "{sent}"
+    );
+
+    // The server holds it once, with its two pages in one PDF and the payment.
+    let held = tauri::async_runtime::block_on(kiosk.client.dossier(&token, &code))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(held.components.len(), 1);
+    assert_eq!(held.components[0].files, 1);
+    assert_eq!(held.receipt.as_ref().map(|r| r.number), Some(1));
+    assert_eq!(held.applicant.full_name, "NGUYỄN VĂN AN");
+    // Nothing waits in the outbox.
+    let pending =
+        tauri::async_runtime::block_on(kiosk.outbox.pending()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(pending.is_empty(), "{pending:?}");
+
+    // The printed slip's QR is the lookup, and the kiosk finds the dossier by it.
+    let job = std::fs::read(printed.path().join("0001.escpos")).unwrap_or_else(|e| panic!("{e}"));
+    let qr = qr_of_printed_job(&job);
+    assert_eq!(
+        qr,
+        motcua_protocol::dossiers::lookup_qr_text(&code, &secret)
+    );
+    let found = invoke(&h, "lookup_qr", json!({"text": qr})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(found["code"], code.as_str());
+    assert_eq!(found["status"], "received");
+    assert_eq!(found["history"][0]["label"], "Đã tiếp nhận");
+    assert!(
+        found.get("applicant").is_none(),
+        "a lookup shows nobody's data"
+    );
+    let by_pad = invoke(
+        &h,
+        "lookup_dossier",
+        json!({"code": code.replace('-', ""), "secret": secret}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(by_pad["code"], code.as_str());
+    let wrong = invoke(
+        &h,
+        "lookup_dossier",
+        json!({"code": code, "secret": "000000"}),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("a wrong secret found the dossier"));
+    assert_eq!(wrong["code"], "dossier_not_found", "{wrong}");
+    let foreign = invoke(&h, "lookup_qr", json!({"text": CARD}))
+        .err()
+        .unwrap_or_else(|| panic!("an ID card's QR was taken for a slip"));
+    assert_eq!(foreign["code"], "lookup_foreign", "{foreign}");
+
+    // A second tap sends nothing twice; a reprint prints the same slip.
+    let again = invoke(&h, "submit_dossier", json!({"procedureCode": "2.000635"}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again["code"], code.as_str());
+    let reprint = invoke(&h, "print_receipt", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(reprint["printed"], true);
+
+    // The session's end forgets the slip.
+    invoke(&h, "end_session", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert!(invoke(&h, "print_receipt", json!({})).is_err());
+}
+
+#[test]
+fn a_dossier_sent_while_the_backend_is_down_is_saved_and_delivered_later() {
+    let photos = page_photos(1);
+    let server_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let (running, token) = remote_backend(server_dir.path(), "quay-9", None);
+    let url = running.url();
+    let h = harness(Options {
+        backend: Some(url.clone()),
+        backend_token: Some(token),
+        scanner: Some(format!("replay:{}", photos.path().display())),
+        ..Options::default()
+    });
+    invoke(&h, "list_procedures", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    invoke(&h, "read_card", json!({"payload": CARD})).unwrap_or_else(|e| panic!("{e}"));
+    scan_each(&h, &["to-khai", "giay-chung-sinh"]);
+
+    // The backend goes away just before "Gửi hồ sơ".
+    tauri::async_runtime::block_on(running.shutdown());
+    let sent = invoke(&h, "submit_dossier", json!({"procedureCode": "1.001193"}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sent["delivered"], false, "{sent}");
+    assert_eq!(sent["code"], Value::Null);
+    let local = sent["localReference"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!local.is_empty(), "{sent}");
+    // No printer here: the screen says so in plain words.
+    assert_eq!(sent["print"]["printed"], false);
+    assert!(
+        sent["print"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Cán bộ")),
+        "{sent}"
+    );
+    let kiosk = h.window.state::<Kiosk>();
+    let pending =
+        tauri::async_runtime::block_on(kiosk.outbox.pending()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].local_ref, local);
+    // The citizen goes; the next one's session starts empty.
+    invoke(&h, "end_session", json!({})).unwrap_or_else(|e| panic!("{e}"));
+
+    // The backend comes back on the same address: the worker delivers it.
+    let addr: std::net::SocketAddr = url
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let back = tauri::async_runtime::block_on(async {
+        let state = motcua_server::AppState::open(&motcua_server::Config::new(
+            server_dir.path().to_path_buf(),
+        ))
+        .await?;
+        motcua_server::serve_state(state, addr).await
+    })
+    .unwrap_or_else(|e| panic!("restart: {e}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let pending = tauri::async_runtime::block_on(kiosk.outbox.pending())
+            .unwrap_or_else(|e| panic!("{e}"));
+        if pending.is_empty() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still waiting: {pending:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // Once, under the local reference printed on the citizen's slip.
+    let db = server_dir.path().join(motcua_server::DB_FILE);
+    let found = tauri::async_runtime::block_on(async {
+        let store = motcua_server::Store::open(&db).await?;
+        store
+            .add_staff(
+                &motcua_server::NewStaff {
+                    user: "canbo.lan".to_owned(),
+                    display_name: None,
+                    password: motcua_server::Secret::new("mật-khẩu-dài-đủ".to_owned()),
+                    pin: motcua_server::Secret::new("482916".to_owned()),
+                },
+                time::OffsetDateTime::now_utc(),
+            )
+            .await?;
+        let console = kiosk
+            .client
+            .login_staff("canbo.lan", "mật-khẩu-dài-đủ")
+            .await?;
+        Ok::<_, anyhow::Error>(
+            kiosk
+                .client
+                .dossiers_by_local_reference(&console.token, &local)
+                .await?,
+        )
+    })
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(found.items.len(), 1, "{found:?}");
+    assert_eq!(found.items[0].procedure_code, "1.001193");
+    assert_eq!(found.items[0].components.len(), 2);
+    tauri::async_runtime::block_on(back.shutdown());
+}

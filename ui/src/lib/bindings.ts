@@ -108,6 +108,29 @@ export const commands = {
 	 *  every few seconds until it is paid).
 	 */
 	paymentStatus: () => typedError<PaymentView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("payment_status")),
+	/**  Everything the dossier will hold, for "Kiểm tra lại thông tin". */
+	reviewDossier: (procedureCode: string) => typedError<ReviewView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("review_dossier", { procedureCode })),
+	/**
+	 *  "Gửi hồ sơ": the dossier is committed to the kiosk's outbox (encrypted)
+	 *  before anything is sent, then delivered; if the backend does not take it
+	 *  within [`SUBMIT_WAIT`], the outbox's worker keeps trying and the citizen
+	 *  gets a slip with the local reference. Either way the slip is printed.
+	 *  The same session sending again reuses its idempotency key: never two
+	 *  dossiers.
+	 */
+	submitDossier: (procedureCode: string) => typedError<SubmitView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("submit_dossier", { procedureCode })),
+	/**
+	 *  Prints this session's receipt slip again (after the helper refilled the
+	 *  paper, say).
+	 */
+	printReceipt: () => typedError<PrintView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("print_receipt")),
+	/**  "Tra cứu hồ sơ" with the code and the lookup secret typed on the pad. */
+	lookupDossier: (code: string, secret: string) => typedError<LookupView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("lookup_dossier", { code, secret })),
+	/**
+	 *  "Tra cứu hồ sơ" with the QR printed on the slip; any other QR (an ID
+	 *  card, a bank's) is refused without asking the backend.
+	 */
+	lookupQr: (text: string) => typedError<LookupView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("lookup_qr", { text })),
 };
 
 /* Types */
@@ -132,6 +155,25 @@ export type AccountStatus_Serialize = {
 	found: boolean,
 	/**  The account's phone with most digits hidden (`09xx xxx 678`). */
 	maskedPhone: string | null,
+};
+
+/**  The citizen as the dossier names them, for "Kiểm tra lại thông tin". */
+export type ApplicantView = ApplicantView_Serialize | ApplicantView_Deserialize;
+
+/**  The citizen as the dossier names them, for "Kiểm tra lại thông tin". */
+export type ApplicantView_Deserialize = {
+	fullName: string,
+	idNumber: string,
+	address: string,
+	phone?: string | null,
+};
+
+/**  The citizen as the dossier names them, for "Kiểm tra lại thông tin". */
+export type ApplicantView_Serialize = {
+	fullName: string,
+	idNumber: string,
+	address: string,
+	phone: string | null,
 };
 
 /**  Which camera a screen wants. */
@@ -312,7 +354,15 @@ export type ErrorCode =
  *  The payment was closed (paid, expired or cancelled) or never existed
  *  in this session.
  */
-"payment_closed";
+"payment_closed" | 
+/**  No dossier with this code and lookup secret. */
+"dossier_not_found" | 
+/**  Too many wrong lookup secrets for this code: wait a while. */
+"lookup_locked" | 
+/**  The QR shown is not a receipt's lookup QR. */
+"lookup_foreign" | 
+/**  The dossier could not be saved on the kiosk (its outbox failed). */
+"save_failed";
 
 /**  An exemption from the fee, as the backend applied it. */
 export type ExemptionView = ExemptionView_Serialize | ExemptionView_Deserialize;
@@ -377,6 +427,23 @@ export type HelpCall = {
 	createdAt: string,
 };
 
+/**  One step of a dossier's history. */
+export type HistoryView = HistoryView_Serialize | HistoryView_Deserialize;
+
+/**  One step of a dossier's history. */
+export type HistoryView_Deserialize = {
+	label: string,
+	at: string,
+	note?: string | null,
+};
+
+/**  One step of a dossier's history. */
+export type HistoryView_Serialize = {
+	label: string,
+	at: string,
+	note: string | null,
+};
+
 /**  One key of the on-screen keyboard, or of a physical keyboard (Telex). */
 export type KeyPress = 
 /**  A letter, digit or punctuation key: one character. */
@@ -416,6 +483,37 @@ export type KioskInfo_Serialize = {
 	 *  when papers go to the counter.
 	 */
 	scanner: string | null,
+};
+
+/**  A dossier found by "Tra cứu hồ sơ": its status, never personal data. */
+export type LookupView = LookupView_Serialize | LookupView_Deserialize;
+
+/**  A dossier found by "Tra cứu hồ sơ": its status, never personal data. */
+export type LookupView_Deserialize = {
+	code: string,
+	procedureName: string,
+	/**  `received`, `processing`, `needs_more_documents`, `done`, `returned`. */
+	status: string,
+	statusLabel: string,
+	receivedAt: string,
+	due: string,
+	resultPlace: string,
+	/**  Oldest first. */
+	history: HistoryView_Deserialize[],
+};
+
+/**  A dossier found by "Tra cứu hồ sơ": its status, never personal data. */
+export type LookupView_Serialize = {
+	code: string,
+	procedureName: string,
+	/**  `received`, `processing`, `needs_more_documents`, `done`, `returned`. */
+	status: string,
+	statusLabel: string,
+	receivedAt: string,
+	due: string,
+	resultPlace: string,
+	/**  Oldest first. */
+	history: HistoryView_Serialize[],
 };
 
 export type MarkKey = "circumflex" | "breve" | "horn" | "stroke";
@@ -471,6 +569,23 @@ export type PaymentView_Serialize = {
 	/**  Counter: the 6-digit code the citizen tells the clerk. */
 	counterCode: string | null,
 	receipt: ReceiptView | null,
+};
+
+/**  Whether the receipt slip came out of the printer. */
+export type PrintView = PrintView_Serialize | PrintView_Deserialize;
+
+/**  Whether the receipt slip came out of the printer. */
+export type PrintView_Deserialize = {
+	printed: boolean,
+	/**  When not: what happened, in plain Vietnamese. */
+	message?: string | null,
+};
+
+/**  Whether the receipt slip came out of the printer. */
+export type PrintView_Serialize = {
+	printed: boolean,
+	/**  When not: what happened, in plain Vietnamese. */
+	message: string | null,
 };
 
 export type ProcedureSummary = {
@@ -530,6 +645,48 @@ export type ReceiptView = {
 	reference: string,
 };
 
+/**  A component as it will be sent. */
+export type ReviewComponent = {
+	name: string,
+	pages: number,
+	onPaper: boolean,
+};
+
+/**  Everything the dossier will hold, to check before "Gửi hồ sơ". */
+export type ReviewView = ReviewView_Serialize | ReviewView_Deserialize;
+
+/**  Everything the dossier will hold, to check before "Gửi hồ sơ". */
+export type ReviewView_Deserialize = {
+	procedureName: string,
+	applicant: ApplicantView_Deserialize,
+	/**  Components with pages or a paper mark, in catalog order. */
+	components: ReviewComponent[],
+	copies: number,
+	/**  Paid: the amount (`8.000 đồng`) and the receipt's number. */
+	paidAmount?: string | null,
+	receiptNumber?: string | null,
+	/**  Exempt from the fee: the group, e.g. "Người thuộc hộ nghèo". */
+	exemption?: string | null,
+	/**  Required components with neither pages nor a paper mark. */
+	missing: string[],
+};
+
+/**  Everything the dossier will hold, to check before "Gửi hồ sơ". */
+export type ReviewView_Serialize = {
+	procedureName: string,
+	applicant: ApplicantView_Serialize,
+	/**  Components with pages or a paper mark, in catalog order. */
+	components: ReviewComponent[],
+	copies: number,
+	/**  Paid: the amount (`8.000 đồng`) and the receipt's number. */
+	paidAmount: string | null,
+	receiptNumber: string | null,
+	/**  Exempt from the fee: the group, e.g. "Người thuộc hộ nghèo". */
+	exemption: string | null,
+	/**  Required components with neither pages nor a paper mark. */
+	missing: string[],
+};
+
 /**  How fast the voice speaks. */
 export type SpeechRate = "slow" | "normal" | "fast";
 
@@ -544,6 +701,49 @@ export type SpeechVolume = "soft" | "normal" | "loud";
 /**  Helper mode is on. */
 export type StaffView = {
 	displayName: string,
+};
+
+/**  The outcome of "Gửi hồ sơ". */
+export type SubmitView = SubmitView_Serialize | SubmitView_Deserialize;
+
+/**  The outcome of "Gửi hồ sơ". */
+export type SubmitView_Deserialize = {
+	/**
+	 *  The backend has the dossier (else it waits in the kiosk's outbox and
+	 *  will be sent by itself).
+	 */
+	delivered: boolean,
+	code?: string | null,
+	lookupSecret?: string | null,
+	/**  The kiosk's own reference, printed on a receipt given while queued. */
+	localReference: string,
+	procedureName: string,
+	/**  e.g. "10 giờ 52 phút, ngày 26/11/2026". */
+	receivedAt: string,
+	/**  e.g. "Thứ Sáu, ngày 27/11/2026". */
+	due?: string | null,
+	resultPlace: string,
+	print: PrintView_Deserialize,
+};
+
+/**  The outcome of "Gửi hồ sơ". */
+export type SubmitView_Serialize = {
+	/**
+	 *  The backend has the dossier (else it waits in the kiosk's outbox and
+	 *  will be sent by itself).
+	 */
+	delivered: boolean,
+	code: string | null,
+	lookupSecret: string | null,
+	/**  The kiosk's own reference, printed on a receipt given while queued. */
+	localReference: string,
+	procedureName: string,
+	/**  e.g. "10 giờ 52 phút, ngày 26/11/2026". */
+	receivedAt: string,
+	/**  e.g. "Thứ Sáu, ngày 27/11/2026". */
+	due: string | null,
+	resultPlace: string,
+	print: PrintView_Serialize,
 };
 
 export type ToneKey = 
