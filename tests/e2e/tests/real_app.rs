@@ -138,6 +138,7 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
     };
     // Pages: a document camera replaying generated photos (landscape), or
     // the SANE test scanner through scanimage (portrait).
+    let printed = tempfile::tempdir()?;
     let pages = tempfile::tempdir()?;
     let scanner = match card_by {
         CardBy::Reader => {
@@ -161,6 +162,8 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
         kiosk_dir.path().display().to_string(),
         "--kiosk-id".into(),
         kiosk_id.clone(),
+        "--printer".into(),
+        format!("folder:{}", printed.path().display()),
     ];
     let shots = artifacts_dir().join("screenshots");
     let app = App::launch(&bin, &args, width, height).await?;
@@ -492,13 +495,67 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
         .await?;
     app.click("[data-testid=primary]").await?;
 
-    // The account exists on the server; a helper is called to take the dossier on
-    // (the helper who vouched was called from the handover screen).
-    let expected_step = match card_by {
-        CardBy::Reader => "handover",
-        CardBy::Camera => "vouch",
-    };
-    app.wait_for("[data-testid=handover-called]").await?;
+    // "Kiểm tra lại thông tin": everything the dossier holds, then "Gửi hồ sơ".
+    app.wait_for("[data-testid=screen-review]").await?;
+    app.screen_changed();
+    let review = app.text_of("[data-testid=review]").await?;
+    for expected in [
+        "NGUYỄN VĂN AN",
+        "Cấp bản sao trích lục hộ tịch",
+        &format!("{page_count} trang"),
+        "biên lai số 0000001",
+    ] {
+        ensure!(
+            review.contains(expected),
+            "review lacks {expected:?}: {review:?}"
+        );
+    }
+    app.screenshot(&shots.join(format!("{label}-10-review.png")))
+        .await?;
+    app.click("[data-testid=primary]").await?;
+
+    // The dossier code, due day and where to collect; the slip printed.
+    let code = app.text_of("[data-testid=dossier-code]").await?;
+    app.screen_changed();
+    ensure!(
+        code.len() == 11 && code.as_bytes()[6] == b'-',
+        "the dossier code shows as {code:?}"
+    );
+    app.wait_for("[data-testid=print-ok]").await?;
+    let due = app.text_of("[data-testid=dossier-due]").await?;
+    ensure!(due.contains(", ngày "), "the due day shows as {due:?}");
+    app.screenshot(&shots.join(format!("{label}-11-submitted.png")))
+        .await?;
+    let console = client.login_staff(HELPER_USER, HELPER_PASSWORD).await?;
+    let held = client.dossier(&console.token, &code).await?;
+    ensure!(
+        held.components.len() == 1 && held.components[0].files == 1,
+        "the server holds {:?}",
+        held.components
+    );
+    ensure!(
+        held.receipt.as_ref().map(|r| r.number) == Some(1),
+        "the dossier's fee receipt is {:?}",
+        held.receipt
+    );
+    // The printed job, decoded as a printer would: its QR is the lookup.
+    let job =
+        std::fs::read(printed.path().join("0001.escpos")).context("no slip reached the printer")?;
+    let slip = motcua_receipt::decode_escpos(&job)?;
+    let qr = motcua_camera::QrFinder::default()
+        .find_in_gray(&motcua_scan::Gray {
+            width: slip.width(),
+            height: slip.height(),
+            data: slip.to_luma(),
+        })
+        .context("no QR on the printed slip")?;
+    ensure!(
+        qr == motcua_protocol::dossiers::lookup_qr_text(&code, &held.lookup_secret),
+        "the slip's QR reads {qr:?}"
+    );
+
+    // The account exists on the server (made by SMS code, or vouched for by
+    // the helper, whose call reached the server).
     let account = client.lookup_account("001089012345").await?;
     let phone = match card_by {
         CardBy::Reader => Some("09xx xxx 678"),
@@ -508,20 +565,50 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
         account.found && account.masked_phone.as_deref() == phone,
         "{account:?}"
     );
-    let handover = client
-        .help_requests()
-        .await?
-        .items
-        .into_iter()
-        .find(|r| r.kiosk_id == kiosk_id && r.step == expected_step);
+    if card_by == CardBy::Camera {
+        let vouch = client
+            .help_requests()
+            .await?
+            .items
+            .into_iter()
+            .find(|r| r.kiosk_id == kiosk_id && r.step == "vouch");
+        ensure!(
+            vouch.is_some_and(|r| r.procedure_code.as_deref() == Some("2.000635")),
+            "no vouch request reached the server"
+        );
+    }
+
+    // "Xong", and the next person looks a dossier up by the slip's code
+    // and lookup code on the numeric pad.
+    app.click("[data-testid=primary]").await?;
+    app.wait_for("[data-testid=start]").await?;
+    app.screen_changed();
+    app.click("[data-testid=open-lookup]").await?;
+    app.wait_for("[data-testid=screen-lookup]").await?;
+    app.screen_changed();
+    app.click("[data-testid=lookup-type]").await?;
+    app.wait_for("[data-testid=lookup-display]").await?;
+    app.screen_changed();
+    for digit in code.chars().filter(char::is_ascii_digit) {
+        app.click(&format!("[data-testid=pad-{digit}]")).await?;
+    }
+    let typed = app.text_of("[data-testid=lookup-display]").await?;
+    ensure!(typed == code, "the code shows as {typed:?}");
+    app.click("[data-testid=primary]").await?;
+    app.screen_changed();
+    for digit in held.lookup_secret.chars() {
+        app.click(&format!("[data-testid=pad-{digit}]")).await?;
+    }
+    app.click("[data-testid=primary]").await?;
+    let status = app.text_of("[data-testid=lookup-status]").await?;
     ensure!(
-        handover.is_some_and(|r| r.procedure_code.as_deref() == Some("2.000635")),
-        "no handover request reached the server"
+        status.contains("Đã tiếp nhận"),
+        "the lookup says {status:?}"
     );
-    app.screenshot(&shots.join(format!("{label}-10-handover.png")))
+    app.screenshot(&shots.join(format!("{label}-12-lookup.png")))
         .await?;
 
-    eprintln!("[{label}] help request reached the server");
+    eprintln!("[{label}] dossier {code} sent, printed and looked up");
     // A second kiosk process on the same data folder refuses to start.
     let mut second = Command::new(&bin)
         .args(&args)

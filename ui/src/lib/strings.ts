@@ -239,7 +239,8 @@ export const strings = {
 
   'lookup.open': 'Tra cứu hồ sơ',
   'lookup.heading': 'Ông/Bà đưa mã QR trên giấy hẹn vào khung',
-  'lookup.headingNoCamera': 'Ông/Bà nhập mã hồ sơ trên giấy hẹn',
+  'lookup.headingNoCamera': 'Ông/Bà đưa mã QR trên giấy hẹn vào máy đọc mã QR',
+  'lookup.orType': 'Hoặc Ông/Bà bấm nút dưới đây để nhập mã hồ sơ in trên giấy hẹn.',
   'lookup.type': 'Nhập mã bằng bàn phím',
   'lookup.codeHeading': 'Ông/Bà nhập mã hồ sơ (10 số)',
   'lookup.secretHeading': 'Ông/Bà nhập mã tra cứu (6 số)',
