@@ -69,7 +69,8 @@ pub struct DeviceHealth {
 #[serde(deny_unknown_fields)]
 pub struct KioskHeartbeat {
     /// The screen shown, e.g. `welcome` or `scan` (ASCII letters, digits,
-    /// `-`, `_`, `.`; at most 64).
+    /// `-`, `_`, `.`; starting with a letter; at most 3 digits in a row; at
+    /// most 64).
     pub step: String,
     pub devices: DeviceHealth,
     /// Submissions waiting in the kiosk's outbox.

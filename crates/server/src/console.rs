@@ -81,11 +81,23 @@ impl ConsoleEvents {
     }
 }
 
-/// A screen name: 1 to 64 ASCII letters, digits, `-`, `_` or `.`; so a
-/// heartbeat cannot carry a name or a number typed by a citizen.
+/// Longest run of digits a screen name may hold: a phone or an ID number
+/// never fits.
+const STEP_MAX_DIGIT_RUN: usize = 3;
+
+/// A screen name: 1 to 64 ASCII letters, digits, `-`, `_` or `.`, starting
+/// with a letter, with no more than 3 digits in a row; so a heartbeat
+/// cannot carry a name or a number a citizen typed.
 fn check_step(step: &str) -> Result<String, ApiError> {
     let step = step.trim();
+    let longest_digits = step
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
     let ok = (1..=HEARTBEAT_STEP_MAX_CHARS).contains(&step.len())
+        && step.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && longest_digits <= STEP_MAX_DIGIT_RUN
         && step
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
@@ -93,7 +105,8 @@ fn check_step(step: &str) -> Result<String, ApiError> {
         Ok(step.to_owned())
     } else {
         Err(ApiError::invalid(format!(
-            "step must be a screen name: 1 to {HEARTBEAT_STEP_MAX_CHARS} ASCII letters, digits, '-', '_' or '.'"
+            "step must be a screen name: 1 to {HEARTBEAT_STEP_MAX_CHARS} ASCII letters, digits, \
+             '-', '_' or '.', starting with a letter, at most {STEP_MAX_DIGIT_RUN} digits in a row"
         )))
     }
 }
@@ -508,7 +521,17 @@ mod tests {
             check_step(" scan-page_2.a ").ok().as_deref(),
             Some("scan-page_2.a")
         );
-        for bad in ["", "Nguyễn", "a b", "x/y", &"s".repeat(65)] {
+        assert!(check_step("page-123").is_ok());
+        for bad in [
+            "",
+            "Nguyễn",
+            "a b",
+            "x/y",
+            "2fa",
+            "id0010890",
+            "p-0912",
+            &"s".repeat(65),
+        ] {
             assert!(check_step(bad).is_err(), "{bad:?}");
         }
         assert!(check_version("0.1.0+abc").is_ok());
