@@ -25,8 +25,7 @@ const S = {
   devices: { camera: 'Camera', scanner: 'Máy quét', printer: 'Máy in', backend: 'Máy chủ' },
   deviceState: { ok: 'tốt', missing: 'không thấy', failing: 'lỗi', not_configured: 'không dùng' },
   outbox: (n) => (n === 0 ? 'Không có' : `${n} hồ sơ`),
-  needsHelper: (n) => `${n} hồ sơ cần cán bộ xử lý`,
-  seenAt: (t, ago) => `${t} (${ago})`,
+  needsHelper: (n) => `${n} hồ sơ cần cán bộ`,
   ago: (s) => (s < 60 ? `${s} giây trước` : s < 3600 ? `${Math.floor(s / 60)} phút trước` : `${Math.floor(s / 3600)} giờ trước`),
   code: 'Mã thu tiền',
   expires: (t) => `hết hạn lúc ${t}`,
@@ -94,7 +93,7 @@ function el(tag, attrs, ...children) {
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     node.append(typeof c === 'string' || typeof c === 'number' ? String(c) : c);
   }
@@ -279,8 +278,10 @@ loaders.kiosks = async () => {
       el('td', {}, el('span', { class: k.online ? 'state on' : 'state off' }, k.online ? S.online : S.offline)),
       el('td', {}, hb ? (STEP[hb.step] || hb.step) : '—'),
       el('td', {}, hb ? el('ul', { class: 'devices' }, ['camera', 'scanner', 'printer', 'backend'].map((d) => deviceItem(d, hb.devices[d]))) : '—'),
-      el('td', {}, hb ? [S.outbox(hb.outbox_pending), hb.outbox_needs_helper > 0 ? el('span', { class: 'warn' }, S.needsHelper(hb.outbox_needs_helper)) : null] : '—'),
-      el('td', {}, k.last_seen_at ? S.seenAt(time(k.last_seen_at), S.ago(ago)) : S.neverSeen));
+      el('td', { class: 'outbox' }, hb ? [S.outbox(hb.outbox_pending), ' ', hb.outbox_needs_helper > 0 ? el('span', { class: 'warn' }, S.needsHelper(hb.outbox_needs_helper)) : null] : '—'),
+      el('td', { class: 'seen' }, k.last_seen_at
+        ? [el('span', {}, time(k.last_seen_at)), el('span', { class: 'ago' }, S.ago(ago))]
+        : S.neverSeen));
   });
   $('kiosk-rows').replaceChildren(...rows);
   $('kiosks-empty').hidden = items.length > 0;
@@ -297,7 +298,7 @@ loaders.counter = async () => {
   $('counter-list').replaceChildren(...items.map((p) => el('li', { 'data-id': p.id, 'data-code': p.counter_code },
     el('div', { class: 'item-main' },
       el('div', {}, el('span', { class: 'code', 'aria-label': `${S.code} ${p.counter_code}` }, spacedCode(p.counter_code)),
-        ' ', el('span', { class: 'amount' }, S.money(p.amount))),
+        el('span', { class: 'amount' }, S.money(p.amount))),
       el('div', { class: 'item-sub' }, `${p.procedure_name} · ${S.kiosk(p.kiosk)} · ${S.expires(time(p.expires_at))}`)),
     el('button', { type: 'button', class: 'primary confirm', onclick: (ev) => confirmPaid(ev.currentTarget, p) }, S.paidButton))));
   $('counter-empty').hidden = items.length > 0;
@@ -324,6 +325,8 @@ async function confirmPaid(button, p) {
 // ---------------------------------------------------------------- dossiers
 
 let shownDossier = null;
+// The last change made here, kept when an event redraws the dossier.
+let dossierMessage = null;
 
 function looksLikeCode(v) {
   const digits = v.replace(/[\s-]/g, '');
@@ -336,6 +339,7 @@ async function lookup(ev) {
   if (!v) return;
   const err = $('lookup-error');
   err.hidden = true;
+  dossierMessage = null;
   try {
     let found = null;
     if (looksLikeCode(v)) {
@@ -365,7 +369,8 @@ function showChoices(items) {
 
 async function reloadDossier() {
   if (!shownDossier) return;
-  showDossier(await api('GET', `/v1/dossiers/${encodeURIComponent(shownDossier)}`));
+  const d = await api('GET', `/v1/dossiers/${encodeURIComponent(shownDossier)}`);
+  showDossier(d, dossierMessage && dossierMessage.code === d.code ? dossierMessage.text : undefined);
 }
 loaders.dossier = reloadDossier;
 
@@ -419,7 +424,8 @@ async function changeStatus(ev, code, select, note, out) {
   try {
     await api('POST', `/v1/dossiers/${encodeURIComponent(code)}/status`, text ? { status, note: text } : { status });
     const d = await api('GET', `/v1/dossiers/${encodeURIComponent(code)}`);
-    showDossier(d, S.saved(S.statusLabel[status]));
+    dossierMessage = { code: d.code, text: S.saved(S.statusLabel[status]) };
+    showDossier(d, dossierMessage.text);
   } catch (e) {
     out.className = 'error'; out.textContent = e.message; out.hidden = false;
   }
@@ -442,8 +448,8 @@ loaders.figures = async () => {
     ['paid_online', S.figures.paidOnline, share(f.paid_online)],
     ['components_digitized', S.figures.digitized, share(f.components_digitized)],
   ];
-  $('figure-list').replaceChildren(...items.flatMap(([key, label, value]) => [
-    el('dt', {}, label), el('dd', { 'data-figure': key }, value)]));
+  $('figure-list').replaceChildren(...items.map(([key, label, value]) => el('div', { class: 'tile' },
+    el('div', { class: 'tile-label' }, label), el('div', { class: 'tile-value', 'data-figure': key }, value))));
   drawChart(f.per_hour || []);
 };
 
@@ -455,7 +461,7 @@ function drawChart(perHour) {
   const hours = [];
   for (let h = first; h <= last; h += 1) hours.push(h);
   const max = Math.max(1, ...hours.map((h) => perHour[h] || 0));
-  const W = 480; const H = 200; const left = 8; const bottom = 24; const top = 18;
+  const W = 440; const H = 190; const left = 8; const bottom = 24; const top = 18;
   const step = (W - left * 2) / hours.length;
   const barW = Math.max(6, step * 0.62);
   const svg = el('svg:svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'chart-title', id: 'chart-svg' },
