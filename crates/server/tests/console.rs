@@ -827,7 +827,7 @@ async fn the_page_is_served_with_a_policy_that_allows_only_this_origin() {
     for (uri, kind, needle) in [
         ("/console", "text/html", "Bảng điều khiển cán bộ"),
         ("/console/", "text/html", "Yêu cầu hỗ trợ"),
-        ("/console/console.css", "text/css", "grid-template-areas"),
+        ("/console/console.css", "text/css", "grid-template-columns"),
         ("/console/console.js", "text/javascript", "EventSource"),
     ] {
         let resp = motcua_server::router(t.state.clone())

@@ -54,7 +54,7 @@ impl Drop for Group {
 /// The first of `names` found on PATH, or the file `env` names.
 fn find(env: &str, names: &[&str]) -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(env) {
-        return Some(PathBuf::from(p));
+        return Some(PathBuf::from(p)).filter(|p| p.is_file());
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
@@ -101,7 +101,7 @@ async fn until(c: &Client, what: &str, js: &str) {
     let script = format!("return !!({js});");
     loop {
         match c.execute(&script, vec![]).await {
-            Ok(v) if v == json!(true) => return,
+            Ok(serde_json::Value::Bool(true)) => return,
             Ok(_) => {}
             Err(e) => panic!("{what}: {e}"),
         }
