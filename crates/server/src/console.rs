@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use motcua_protocol::console::{
@@ -435,30 +435,46 @@ pub(crate) async fn answer_help_request(
 
 /// `GET /v1/console/events` (console): Server-Sent Events until the client
 /// goes away or the server shuts down.
-pub(crate) async fn events(State(s): State<AppState>, staff: ConsoleStaff) -> Response {
+/// The session is checked again before each event is sent: a stream ends
+/// at the first event after its session has ended (logout, expiry, a
+/// disabled helper), and heartbeats make that within a minute.
+pub(crate) async fn events(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    staff: ConsoleStaff,
+) -> Response {
     let rx = s.events.subscribe();
     let closed = s.events.closed.subscribe();
+    let token = crate::staff::staff_token(&headers)
+        .unwrap_or_default()
+        .to_owned();
     tracing::info!(staff = %staff.staff_id, "console events opened");
-    let stream = futures_util::stream::unfold((rx, closed), |(mut rx, mut closed)| async move {
-        if *closed.borrow_and_update() {
-            return None;
-        }
-        let event = tokio::select! {
-            got = rx.recv() => match got {
-                Ok(e) => e,
-                Err(broadcast::error::RecvError::Lagged(_)) => ConsoleEvent {
-                    kind: ConsoleEventKind::Resync,
-                    id: String::new(),
+    let state = (rx, closed, s, token, staff.staff_id);
+    let stream =
+        futures_util::stream::unfold(state, |(mut rx, mut closed, s, token, staff)| async move {
+            if *closed.borrow_and_update() {
+                return None;
+            }
+            let event = tokio::select! {
+                got = rx.recv() => match got {
+                    Ok(e) => e,
+                    Err(broadcast::error::RecvError::Lagged(_)) => ConsoleEvent {
+                        kind: ConsoleEventKind::Resync,
+                        id: String::new(),
+                    },
+                    Err(broadcast::error::RecvError::Closed) => return None,
                 },
-                Err(broadcast::error::RecvError::Closed) => return None,
-            },
-            _ = closed.changed() => return None,
-        };
-        let sse = Event::default()
-            .event(event.kind.as_str())
-            .data(serde_json::to_string(&event).unwrap_or_default());
-        Some((Ok::<_, Infallible>(sse), (rx, closed)))
-    });
+                _ = closed.changed() => return None,
+            };
+            if ConsoleStaff::check(&s, &token).await.is_err() {
+                tracing::info!(staff = %staff, "console events closed: the session has ended");
+                return None;
+            }
+            let sse = Event::default()
+                .event(event.kind.as_str())
+                .data(serde_json::to_string(&event).unwrap_or_default());
+            Some((Ok::<_, Infallible>(sse), (rx, closed, s, token, staff)))
+        });
     let mut resp = Sse::new(stream)
         .keep_alive(
             KeepAlive::new()

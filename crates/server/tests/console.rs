@@ -575,6 +575,60 @@ async fn the_event_stream_tells_every_change_by_kind_and_id_without_personal_dat
 }
 
 #[tokio::test]
+async fn a_stream_ends_at_the_first_event_after_its_session_has_ended() {
+    let t = app().await;
+    let staff = login(&t).await;
+    let other = login(&t).await;
+    let open = |token: &str| {
+        motcua_server::router(t.state.clone()).oneshot(request(
+            "GET",
+            "/v1/console/events",
+            &[("cookie", &format!("motcua_staff={token}"))],
+            None,
+        ))
+    };
+    let mut ended = open(&staff)
+        .await
+        .unwrap_or_else(|e| match e {})
+        .into_body();
+    let mut live = open(&other)
+        .await
+        .unwrap_or_else(|e| match e {})
+        .into_body();
+    let out = send(
+        &t,
+        request(
+            "DELETE",
+            "/v1/staff/sessions",
+            &[("x-staff-token", &staff)],
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    let id = help(&t, "scan").await;
+    let got = read_events(&mut live, &["help_request_created"]).await;
+    assert_eq!(got[0].1["id"], id.as_str(), "the other session still hears");
+    let end = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match ended.frame().await {
+                None => return true,
+                Some(Ok(f)) => {
+                    let text = f
+                        .into_data()
+                        .map(|d| String::from_utf8_lossy(&d).into_owned())
+                        .unwrap_or_default();
+                    assert!(!text.contains("event:"), "an event after logout: {text}");
+                }
+                Some(Err(e)) => panic!("{e}"),
+            }
+        }
+    })
+    .await;
+    assert_eq!(end, Ok(true), "the logged-out stream ends");
+}
+
+#[tokio::test]
 async fn a_running_server_shuts_down_with_a_console_listening() {
     let t = app().await;
     let staff = login(&t).await;
