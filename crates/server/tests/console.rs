@@ -629,6 +629,63 @@ async fn a_stream_ends_at_the_first_event_after_its_session_has_ended() {
 }
 
 #[tokio::test]
+async fn the_kiosks_client_sends_its_heartbeat_over_a_socket() {
+    use motcua_core::client::ApiClient;
+    use motcua_protocol::{DeviceHealth, DeviceState, KioskHeartbeat, ProblemCode};
+    let t = app().await;
+    let staff = login(&t).await;
+    let running = motcua_server::serve_state(
+        t.state.clone(),
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let beat = KioskHeartbeat {
+        step: "identify".to_owned(),
+        devices: DeviceHealth {
+            camera: DeviceState::Failing,
+            scanner: DeviceState::NotConfigured,
+            printer: DeviceState::Missing,
+            backend: DeviceState::Ok,
+        },
+        outbox_pending: 1,
+        outbox_needs_helper: 0,
+        version: "0.1.0".to_owned(),
+    };
+    let client = ApiClient::new(&running.url(), &t.kiosk_b).unwrap_or_else(|e| panic!("{e}"));
+    let ack = client
+        .heartbeat(&beat)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ack.received_at, "2026-11-26T02:00:00Z");
+    let list = console_get(&t, &staff, "/v1/console/kiosks").await;
+    let b = kiosk(&list, "quay-b");
+    assert_eq!(b["online"], true);
+    assert_eq!(b["heartbeat"]["devices"]["camera"], "failing");
+    assert_eq!(b["heartbeat"]["step"], "identify");
+
+    let bad = KioskHeartbeat {
+        step: "NGUYỄN VĂN AN".to_owned(),
+        ..beat.clone()
+    };
+    let refused = client.heartbeat(&bad).await;
+    assert_eq!(
+        refused.as_ref().err().and_then(|e| e.problem_code()),
+        Some(ProblemCode::InvalidRequest),
+        "{refused:?}"
+    );
+    let stranger =
+        ApiClient::new(&running.url(), "not-a-kiosk-token").unwrap_or_else(|e| panic!("{e}"));
+    let refused = stranger.heartbeat(&beat).await;
+    assert_eq!(
+        refused.as_ref().err().and_then(|e| e.problem_code()),
+        Some(ProblemCode::KioskUnauthorized),
+        "{refused:?}"
+    );
+    running.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_running_server_shuts_down_with_a_console_listening() {
     let t = app().await;
     let staff = login(&t).await;
