@@ -339,6 +339,12 @@ async fn a_helper_works_the_console_in_chromium() {
         "document.querySelector('#login-error:not([hidden])')?.textContent.includes('Sai tên đăng nhập hoặc mật khẩu')",
     )
     .await;
+    let login_shot = screenshot_path().with_file_name("console-login.png");
+    if let Some(dir) = login_shot.parent() {
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let png = c.screenshot().await.unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&login_shot, &png).unwrap_or_else(|e| panic!("{e}"));
     type_into(&c, "#login-password", PASSWORD).await;
     click(&c, "#login-submit").await;
     element(&c, "#live-status[data-state='open']").await;
