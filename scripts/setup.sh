@@ -16,6 +16,7 @@ APT_PACKAGES=(
   # Screenshots of the X framebuffer
   imagemagick
   chromium # headless, for the UI's accessibility and size audit (ui/tests/audit.mjs)
+  chromium-driver # chromedriver, for the helper console's browser test (crates/server/tests/console_browser.rs)
   # Python venv for the OpenAPI validator
   python3-venv
   # The voice behind "Nghe"

@@ -10,9 +10,10 @@ use motcua_protocol::dossiers::{
 use motcua_protocol::payments::IDEMPOTENCY_KEY_MAX_CHARS;
 use motcua_protocol::{
     AccountLookup, AccountLookupResult, AccountVerified, Catalog, CounterPaymentList, FeeQuote,
-    FeeQuoteRequest, Health, HelpRequest, HelpRequestList, IDEMPOTENCY_KEY_HEADER, NewHelpRequest,
-    NewOtpChallenge, NewPayment, NewVouch, OtpChallenge, OtpVerify, Payment, Problem, ProblemCode,
-    Procedure, STAFF_TOKEN_HEADER, StaffSession, StaffUnlock, VouchedAccount,
+    FeeQuoteRequest, Health, HeartbeatAck, HelpRequest, HelpRequestList, IDEMPOTENCY_KEY_HEADER,
+    KioskHeartbeat, NewHelpRequest, NewOtpChallenge, NewPayment, NewVouch, OtpChallenge, OtpVerify,
+    Payment, Problem, ProblemCode, Procedure, STAFF_TOKEN_HEADER, StaffSession, StaffUnlock,
+    VouchedAccount,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -608,6 +609,18 @@ fn idempotency_key_header(key: &str) -> Result<&str, ClientError> {
         Ok(key)
     } else {
         Err(ClientError::BadId("idempotency key"))
+    }
+}
+
+/// The helper console's side of the kiosk.
+impl ApiClient {
+    /// Tells the backend which screen this kiosk shows, how its devices
+    /// are and what waits in its outbox (no personal data). Send it every
+    /// 30 seconds or so: the console counts a kiosk online while its last
+    /// heartbeat is at most 90 seconds old. The answer carries the server's
+    /// time of receipt.
+    pub async fn heartbeat(&self, beat: &KioskHeartbeat) -> Result<HeartbeatAck, ClientError> {
+        self.post("/v1/kiosks/heartbeat", beat).await
     }
 }
 

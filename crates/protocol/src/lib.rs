@@ -10,6 +10,7 @@
 
 pub mod accounts;
 mod catalog;
+pub mod console;
 pub mod dossiers;
 pub mod help;
 pub mod paths;
@@ -22,6 +23,10 @@ pub use accounts::{
     OtpVerify, Sex, VouchedAccount,
 };
 pub use catalog::{Catalog, Component, FeeRule, Field, Procedure, ProcessingTime};
+pub use console::{
+    ConsoleEvent, ConsoleEventKind, DailyFigures, DeviceHealth, DeviceState, HeartbeatAck,
+    KioskHeartbeat, KioskState, KioskStateList, Share,
+};
 pub use dossiers::{
     Applicant, Dossier, DossierList, DossierLookup, DossierLookupRequest, DossierStatus,
     NewDossier, NewUpload, ReceivedComponent, StatusChange, StatusUpdate, SubmittedComponent,
@@ -91,6 +96,8 @@ mod tests {
                         assert_eq!(names, ["staff_token", "staff_cookie"], "{method} {path}")
                     }
                     _ if path.starts_with("/v1/counter/")
+                        || path.starts_with("/v1/console/")
+                        || path == "/v1/help-requests/{id}/answer"
                         || path == "/v1/dossiers/{code}"
                         || path == "/v1/dossiers/{code}/status"
                         || (path == "/v1/dossiers" && method == "get") =>
@@ -227,5 +234,43 @@ mod tests {
         let key = &doc["paths"]["/v1/payments"]["post"]["parameters"][0];
         assert_eq!(key["name"], "Idempotency-Key");
         assert_eq!(key["in"], "header");
+    }
+
+    #[test]
+    fn the_console_paths_declare_their_refusals_and_schemas() {
+        let doc = serde_json::to_value(super::openapi()).unwrap_or_default();
+        for (method, path, statuses) in [
+            ("post", "/v1/kiosks/heartbeat", &["200", "400", "401"][..]),
+            ("get", "/v1/console/kiosks", &["200", "401"]),
+            ("get", "/v1/console/help-requests", &["200", "401"]),
+            (
+                "post",
+                "/v1/help-requests/{id}/answer",
+                &["200", "401", "404"],
+            ),
+            ("get", "/v1/console/events", &["200", "401"]),
+            ("get", "/v1/console/figures", &["200", "400", "401"]),
+        ] {
+            let op = &doc["paths"][path][method];
+            assert!(op.is_object(), "{method} {path} missing");
+            for s in statuses {
+                assert!(op["responses"][s].is_object(), "{method} {path} lacks {s}");
+            }
+        }
+        for schema in [
+            "KioskHeartbeat",
+            "DeviceHealth",
+            "DeviceState",
+            "HeartbeatAck",
+            "KioskStateList",
+            "KioskState",
+            "DailyFigures",
+            "Share",
+        ] {
+            assert!(
+                doc["components"]["schemas"][schema].is_object(),
+                "schema {schema} missing"
+            );
+        }
     }
 }

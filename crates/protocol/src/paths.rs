@@ -12,6 +12,7 @@ use crate::{
     BankWebhook, BankWebhookAck, CounterPaymentList, FeeQuote, FeeQuoteRequest, NewPayment, Payment,
 };
 use crate::{Catalog, Health, HelpRequest, HelpRequestList, NewHelpRequest, Problem, Procedure};
+use crate::{DailyFigures, HeartbeatAck, KioskHeartbeat, KioskStateList};
 use crate::{
     Dossier, DossierList, DossierLookup, DossierLookupRequest, NewDossier, NewUpload, StatusUpdate,
     UploadState,
@@ -62,7 +63,13 @@ pub const BANK_SIGNATURE_SCHEME: &str = "bank_signature";
         lookup_dossier,
         list_dossiers,
         get_dossier,
-        set_dossier_status
+        set_dossier_status,
+        kiosk_heartbeat,
+        console_kiosks,
+        console_help_requests,
+        answer_help_request,
+        console_events,
+        console_figures
     ),
     components(schemas(Problem)),
     modifiers(&SecuritySchemes)
@@ -473,3 +480,70 @@ fn get_dossier() {}
         (status = 409, description = "`dossier_status_conflict`: not allowed from the current status", body = Problem, content_type = "application/problem+json")
     ))]
 fn set_dossier_status() {}
+
+/// A kiosk reports the screen it shows, its devices and its outbox; the
+/// server keeps the latest per kiosk with its own clock.
+#[utoipa::path(post, path = "/v1/kiosks/heartbeat", tag = "console",
+    security(("kiosk_token" = [])),
+    request_body = KioskHeartbeat,
+    responses(
+        (status = 200, description = "Recorded", body = HeartbeatAck),
+        (status = 400, description = "Malformed (a step that is not a screen name, an unknown device state)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`kiosk_unauthorized`: no, unknown or revoked kiosk token", body = Problem, content_type = "application/problem+json")
+    ))]
+fn kiosk_heartbeat() {}
+
+/// Every kiosk whose token works, with its last heartbeat; `online` when
+/// that came within 90 seconds.
+#[utoipa::path(get, path = "/v1/console/kiosks", tag = "console",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    responses(
+        (status = 200, description = "The kiosks, by name", body = KioskStateList),
+        (status = 401, description = "`staff_unauthorized`: no console session (a kiosk's or a helper-mode token is refused)", body = Problem, content_type = "application/problem+json")
+    ))]
+fn console_kiosks() {}
+
+/// Open help requests of every kiosk, newest first.
+#[utoipa::path(get, path = "/v1/console/help-requests", tag = "console",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    responses(
+        (status = 200, description = "Open requests", body = HelpRequestList),
+        (status = 401, description = "`staff_unauthorized`: no console session", body = Problem, content_type = "application/problem+json")
+    ))]
+fn console_help_requests() {}
+
+/// A helper has answered a help request: it is closed (answering a closed
+/// one again changes nothing).
+#[utoipa::path(post, path = "/v1/help-requests/{id}/answer", tag = "help",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    params(("id" = String, Path, description = "The help request's id")),
+    responses(
+        (status = 200, description = "The request, closed", body = HelpRequest),
+        (status = 401, description = "`staff_unauthorized`: no console session", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such request", body = Problem, content_type = "application/problem+json")
+    ))]
+fn answer_help_request() {}
+
+/// Server-Sent Events for the console: one message per change (`event:` the
+/// kind, `data:` a `ConsoleEvent` with an opaque id, never personal data),
+/// and a keep-alive comment every 15 seconds.
+#[utoipa::path(get, path = "/v1/console/events", tag = "console",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    responses(
+        (status = 200, description = "An endless `text/event-stream`", content_type = "text/event-stream", body = String),
+        (status = 401, description = "`staff_unauthorized`: no console session", body = Problem, content_type = "application/problem+json")
+    ))]
+fn console_events() {}
+
+/// One day's figures (Vietnam time): dossiers received, the shares
+/// submitted online, resolved on time, paid online and digitized, and the
+/// dossiers received per hour.
+#[utoipa::path(get, path = "/v1/console/figures", tag = "console",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    params(("date" = Option<String>, Query, description = "YYYY-MM-DD; today in Vietnam when absent")),
+    responses(
+        (status = 200, description = "The figures", body = DailyFigures),
+        (status = 400, description = "A malformed date", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`staff_unauthorized`: no console session", body = Problem, content_type = "application/problem+json")
+    ))]
+fn console_figures() {}

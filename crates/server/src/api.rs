@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/dossiers", post(crate::dossiers::create))
         .route("/dossiers/lookup", post(crate::dossiers::lookup))
+        .route("/kiosks/heartbeat", post(crate::console::heartbeat))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::kiosks::require_kiosk,
@@ -66,10 +67,19 @@ pub fn router(state: AppState) -> Router {
         .route("/bank/webhook", post(crate::payments::bank_webhook))
         .route("/dossiers", get(crate::dossiers::list))
         .route("/dossiers/{code}", get(crate::dossiers::get_one))
-        .route("/dossiers/{code}/status", post(crate::dossiers::set_status));
+        .route("/dossiers/{code}/status", post(crate::dossiers::set_status))
+        .route(
+            "/help-requests/{id}/answer",
+            post(crate::console::answer_help_request),
+        )
+        .route("/console/kiosks", get(crate::console::kiosks))
+        .route("/console/help-requests", get(crate::console::help_requests))
+        .route("/console/events", get(crate::console::events))
+        .route("/console/figures", get(crate::console::figures));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))
+        .merge(crate::console_page::routes())
         .nest(motcua_protocol::API_PREFIX, kiosk.merge(console))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -184,6 +194,10 @@ async fn create_help_request(
         .map_err(|e| ApiError::new(ProblemCode::Internal, format!("clock: {e}")))?;
     let stored = s.store.insert_help_request(&clean, &id, &now).await?;
     tracing::info!(help_request = %stored.id, kiosk = %stored.kiosk_id, step = %stored.step, "help requested");
+    s.events.publish(
+        motcua_protocol::ConsoleEventKind::HelpRequestCreated,
+        stored.id.clone(),
+    );
     Ok((StatusCode::CREATED, Json(stored)))
 }
 

@@ -17,9 +17,9 @@ use motcua_protocol::dossiers::{
     LOOKUP_SECRET_DIGITS, MAX_DOSSIER_COMPONENTS, MAX_UPLOADS_PER_COMPONENT,
 };
 use motcua_protocol::{
-    Applicant, Dossier, DossierList, DossierLookup, DossierLookupRequest, DossierStatus, FeeRule,
-    NewDossier, ProblemCode, Procedure, ProcessingTime, Receipt, ReceivedComponent, StatusChange,
-    StatusUpdate, SubmittedComponent,
+    Applicant, ConsoleEventKind, Dossier, DossierList, DossierLookup, DossierLookupRequest,
+    DossierStatus, FeeRule, NewDossier, ProblemCode, Procedure, ProcessingTime, Receipt,
+    ReceivedComponent, StatusChange, StatusUpdate, SubmittedComponent,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -435,6 +435,8 @@ pub(crate) async fn create(
         Submitted::New(d) => {
             tracing::info!(dossier = %d.code, kiosk = %kiosk.name, procedure = %d.procedure_code,
                 files = row.files.len(), amount = quote.amount, due = %d.due_date, "dossier received");
+            s.events
+                .publish(ConsoleEventKind::DossierReceived, d.code.clone());
             Ok((StatusCode::CREATED, Json(dossier_of(*d)?)).into_response())
         }
         Submitted::Existing(d) => {
@@ -593,6 +595,8 @@ pub(crate) async fn set_status(
         Changed::Done(d) => {
             tracing::info!(dossier = %d.code, staff = %staff.staff_id, status = d.status.as_str(),
                 "dossier status changed");
+            s.events
+                .publish(ConsoleEventKind::DossierStatusChanged, d.code.clone());
             Ok(Json(lookup_of(*d)))
         }
         Changed::NotFound => Err(ApiError::new(

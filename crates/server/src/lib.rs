@@ -9,6 +9,8 @@ mod accounts;
 mod api;
 mod bank;
 mod clock;
+mod console;
+mod console_page;
 mod dossier_store;
 mod dossiers;
 mod error;
@@ -41,6 +43,8 @@ pub use bank::{
     WEBHOOK_SECRET_MIN_CHARS, sign_webhook,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use console::{ConsoleEvents, KEEP_ALIVE_SECONDS};
+pub use console_page::CONSOLE_CSP;
 pub use dossiers::{
     DEFAULT_AGENCY, DUE_HOUR, ENV_AGENCY, ENV_HOLIDAYS, LOOKUP_MAX_FAILURES, LOOKUP_WINDOW_SECONDS,
     processing_words,
@@ -140,6 +144,8 @@ pub struct AppState {
     pub staging: Arc<Staging>,
     /// The agency printed on receipt slips ([`ENV_AGENCY`]).
     pub agency: Arc<str>,
+    /// What the helper console hears live.
+    pub events: ConsoleEvents,
 }
 
 impl AppState {
@@ -196,6 +202,7 @@ impl AppState {
             objects: Arc::new(FolderStore::new(config.data_dir.join(OBJECTS_DIR))),
             staging: Arc::new(Staging::new(config.data_dir.join(STAGING_DIR))),
             agency: agency.into(),
+            events: ConsoleEvents::new(),
         })
     }
 }
@@ -226,6 +233,7 @@ fn load_calendar(data_dir: &std::path::Path) -> Result<HolidayCalendar, StartErr
 /// A server running on a socket.
 pub struct Running {
     addr: SocketAddr,
+    events: ConsoleEvents,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -243,6 +251,8 @@ impl Running {
 
     /// Stops accepting, lets in-flight requests finish, and waits.
     pub async fn shutdown(mut self) {
+        // The consoles' event streams never end by themselves.
+        self.events.close();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -271,6 +281,7 @@ pub async fn serve_state(state: AppState, addr: SocketAddr) -> Result<Running, S
         .local_addr()
         .map_err(|source| StartError::Listen { addr, source })?;
     let (tx, rx) = oneshot::channel::<()>();
+    let events = state.events.clone();
     let app = router(state);
     let task = tokio::spawn(async move {
         let served = axum::serve(listener, app)
@@ -285,6 +296,7 @@ pub async fn serve_state(state: AppState, addr: SocketAddr) -> Result<Running, S
     tracing::info!(%addr, "backend API listening");
     Ok(Running {
         addr,
+        events,
         shutdown: Some(tx),
         task,
     })

@@ -14,9 +14,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_protocol::payments::{IDEMPOTENCY_KEY_MAX_CHARS, PAYMENT_TTL_SECONDS};
 use motcua_protocol::{
-    BANK_SIGNATURE_HEADER, BankWebhook, BankWebhookAck, CounterPayment, CounterPaymentList,
-    Exemption, FeeQuote, FeeQuoteRequest, IDEMPOTENCY_KEY_HEADER, NewPayment, Payment,
-    PaymentMethod, PaymentStatus, ProblemCode, Procedure, Receipt, VietQrPayment,
+    BANK_SIGNATURE_HEADER, BankWebhook, BankWebhookAck, ConsoleEventKind, CounterPayment,
+    CounterPaymentList, Exemption, FeeQuote, FeeQuoteRequest, IDEMPOTENCY_KEY_HEADER, NewPayment,
+    Payment, PaymentMethod, PaymentStatus, ProblemCode, Procedure, Receipt, VietQrPayment,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -254,6 +254,8 @@ pub(crate) async fn create(
             Created::New(p) => {
                 tracing::info!(payment = %p.id, kiosk = %kiosk.name, procedure = %p.procedure_code,
                     amount = p.amount, method = p.method.as_str(), "payment intent created");
+                s.events
+                    .publish(ConsoleEventKind::PaymentCreated, p.id.clone());
                 return Ok((StatusCode::CREATED, Json(payment_of(*p, now)?)).into_response());
             }
             Created::Existing(p) => {
@@ -425,6 +427,8 @@ pub(crate) async fn bank_webhook(
             } else {
                 tracing::info!(payment = %payment.id, receipt_number, amount = payment.amount,
                     "bank transfer applied, receipt issued");
+                s.events
+                    .publish(ConsoleEventKind::PaymentConfirmed, payment.id.clone());
             }
             Ok(Json(BankWebhookAck {
                 payment_id: payment.id,
@@ -533,6 +537,8 @@ pub(crate) async fn counter_confirm(
             tracing::info!(payment = %p.id, staff = %staff.staff_id,
                 receipt_number = p.receipt.as_ref().map(|r| r.number), amount = p.amount,
                 "counter payment confirmed, receipt issued");
+            s.events
+                .publish(ConsoleEventKind::PaymentConfirmed, p.id.clone());
             Ok(Json(payment_of(*p, now.unix_timestamp())?))
         }
         Settled::NotFound => Err(not_found()),

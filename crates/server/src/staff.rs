@@ -571,7 +571,7 @@ pub(crate) async fn login(
 
 /// The staff token of a request: the `X-Staff-Token` header, else the
 /// console cookie.
-fn staff_token(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn staff_token(headers: &HeaderMap) -> Option<&str> {
     let from_header = headers
         .get(STAFF_TOKEN_HEADER)
         .and_then(|v| v.to_str().ok())
@@ -697,9 +697,22 @@ impl FromRequestParts<AppState> for ConsoleStaff {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Self::Rejection> {
+        let token = staff_token(&parts.headers).ok_or_else(|| {
+            ApiError::new(
+                ProblemCode::StaffUnauthorized,
+                "a console session (X-Staff-Token or cookie) is required",
+            )
+        })?;
+        Self::check(s, token).await
+    }
+}
+
+impl ConsoleStaff {
+    /// The helper of the console session whose token is `token`, if it is
+    /// live: known, a console session (not helper mode), unexpired, of an
+    /// active helper. Long requests (the event stream) ask again later.
+    pub(crate) async fn check(s: &AppState, token: &str) -> Result<Self, ApiError> {
         let refuse = |detail: &str| ApiError::new(ProblemCode::StaffUnauthorized, detail);
-        let token = staff_token(&parts.headers)
-            .ok_or_else(|| refuse("a console session (X-Staff-Token or cookie) is required"))?;
         let Some(session) = s.store.staff_session(token).await? else {
             tracing::info!("unknown console token refused");
             return Err(refuse("the staff token is unknown or has ended"));
