@@ -33,6 +33,7 @@ fn main() {
         "print_receipt",
         "lookup_dossier",
         "lookup_qr",
+        "report_screen",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

@@ -861,3 +861,13 @@ pub async fn lookup_qr(
     let found = kiosk.client.lookup_dossier(&request).await?;
     Ok(crate::ipc::LookupView::from_lookup(&found))
 }
+
+/// The UI tells which screen it shows (its router's name for it), for the
+/// helper console; anything but a screen name is ignored.
+#[tauri::command]
+#[specta::specta]
+pub fn report_screen(heartbeat: State<'_, crate::heartbeat::Heartbeat>, screen: String) {
+    if !heartbeat.set_step(&screen) {
+        tracing::debug!("a screen name that is not one was ignored");
+    }
+}

@@ -9,6 +9,7 @@ pub mod backend;
 pub mod camera;
 pub mod commands;
 pub mod dossier;
+pub mod heartbeat;
 pub mod ipc;
 mod lockdown;
 pub mod printing;
@@ -195,6 +196,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         commands::print_receipt,
         commands::lookup_dossier,
         commands::lookup_qr,
+        commands::report_screen,
     ])
 }
 
@@ -248,7 +250,9 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         .manage(camera)
         .manage(scanner)
         .manage(printer)
+        .manage(heartbeat::Heartbeat::default())
         .setup(|app| {
+            heartbeat::spawn(app.handle().clone());
             if let Some(window) = app.get_webview_window("main") {
                 lockdown::fill_screen(&window);
             }

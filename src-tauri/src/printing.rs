@@ -64,3 +64,14 @@ impl ReceiptPrinter {
         }
     }
 }
+
+impl ReceiptPrinter {
+    /// How the printer is, asked off the async threads (a network printer
+    /// may take its timeout to answer).
+    pub async fn status(&self) -> motcua_receipt::PrinterStatus {
+        let printer = Arc::clone(&self.printer);
+        tauri::async_runtime::spawn_blocking(move || printer.status())
+            .await
+            .unwrap_or(motcua_receipt::PrinterStatus::Unknown)
+    }
+}

@@ -33,6 +33,7 @@ fn harness(options: Options) -> Harness {
         .manage(motcua_kiosk::session::Session::default())
         .manage(motcua_kiosk::camera::CameraService::none())
         .manage(options_scanner(&options))
+        .manage(motcua_kiosk::heartbeat::Heartbeat::default())
         .manage(
             motcua_kiosk::printing::ReceiptPrinter::new(
                 options.printer.as_deref().unwrap_or("none"),
@@ -1271,4 +1272,44 @@ fn a_dossier_sent_while_the_backend_is_down_is_saved_and_delivered_later() {
     assert_eq!(found.items[0].procedure_code, "1.001193");
     assert_eq!(found.items[0].components.len(), 2);
     tauri::async_runtime::block_on(back.shutdown());
+}
+
+#[test]
+fn the_helper_console_sees_the_screen_the_devices_and_the_outbox() {
+    let printed = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let h = harness(Options {
+        printer: Some(format!("folder:{}", printed.path().display())),
+        ..Options::default()
+    });
+    motcua_kiosk::heartbeat::spawn(h.window.app_handle().clone());
+    let token = console_token(&h);
+    let kiosk = h.window.state::<Kiosk>();
+    // A name that is no screen's (an ID number, say) never leaves the kiosk.
+    invoke(&h, "report_screen", json!({"screen": "001089012345"}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    invoke(&h, "report_screen", json!({"screen": "scan"})).unwrap_or_else(|e| panic!("{e}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let beat = loop {
+        let list = tauri::async_runtime::block_on(kiosk.client.console_kiosks(&token))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let beat = list
+            .items
+            .into_iter()
+            .find(|k| k.name == "kiosk-1")
+            .and_then(|k| k.heartbeat)
+            .filter(|b| b.step == "scan");
+        if let Some(beat) = beat {
+            break beat;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no heartbeat with the scan step"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    use motcua_protocol::DeviceState;
+    assert_eq!(beat.devices.printer, DeviceState::Ok);
+    assert_eq!(beat.devices.scanner, DeviceState::NotConfigured);
+    assert_eq!(beat.devices.camera, DeviceState::NotConfigured);
+    assert_eq!(beat.outbox_pending, 0);
 }

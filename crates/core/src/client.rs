@@ -11,9 +11,9 @@ use motcua_protocol::payments::IDEMPOTENCY_KEY_MAX_CHARS;
 use motcua_protocol::{
     AccountLookup, AccountLookupResult, AccountVerified, Catalog, CounterPaymentList, FeeQuote,
     FeeQuoteRequest, Health, HeartbeatAck, HelpRequest, HelpRequestList, IDEMPOTENCY_KEY_HEADER,
-    KioskHeartbeat, NewHelpRequest, NewOtpChallenge, NewPayment, NewVouch, OtpChallenge, OtpVerify,
-    Payment, Problem, ProblemCode, Procedure, STAFF_TOKEN_HEADER, StaffSession, StaffUnlock,
-    VouchedAccount,
+    KioskHeartbeat, KioskStateList, NewHelpRequest, NewOtpChallenge, NewPayment, NewVouch,
+    OtpChallenge, OtpVerify, Payment, Problem, ProblemCode, Procedure, STAFF_TOKEN_HEADER,
+    StaffSession, StaffUnlock, VouchedAccount,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -621,6 +621,18 @@ impl ApiClient {
     /// time of receipt.
     pub async fn heartbeat(&self, beat: &KioskHeartbeat) -> Result<HeartbeatAck, ClientError> {
         self.post("/v1/kiosks/heartbeat", beat).await
+    }
+
+    /// Every kiosk as the console sees it (online, step, devices, outbox),
+    /// with a console session's staff token.
+    pub async fn console_kiosks(&self, staff_token: &str) -> Result<KioskStateList, ClientError> {
+        let resp = self
+            .http
+            .get(format!("{}/v1/console/kiosks", self.base))
+            .header(STAFF_TOKEN_HEADER, staff_header(staff_token)?)
+            .send()
+            .await?;
+        Self::read(resp).await
     }
 }
 

@@ -131,6 +131,11 @@ export const commands = {
 	 *  card, a bank's) is refused without asking the backend.
 	 */
 	lookupQr: (text: string) => typedError<LookupView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("lookup_qr", { text })),
+	/**
+	 *  The UI tells which screen it shows (its router's name for it), for the
+	 *  helper console; anything but a screen name is ignored.
+	 */
+	reportScreen: (screen: string) => __TAURI_INVOKE<void>("report_screen", { screen }),
 };
 
 /* Types */

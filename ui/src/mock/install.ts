@@ -118,6 +118,7 @@ export function installMock(opts: MockOptions = {}): void {
         // The preview has no camera: the identify screen shows the QR reader's picture.
         return false;
       case 'speak':
+      case 'report_screen':
       case 'stop_speaking':
       case 'stop_camera':
       case 'end_session':
