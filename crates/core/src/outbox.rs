@@ -206,9 +206,11 @@ impl OutgoingDossier {
 
 /// The outcome of one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// One value per dossier delivered: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Delivery {
     /// The backend holds the dossier; it is gone from the outbox.
-    Delivered(Box<Dossier>),
+    Delivered(Dossier),
     /// Still in the outbox. `reason` is a code, never personal data:
     /// `unreachable`, `timeout`, `http_503`, a problem code such as
     /// `internal`, or `needs_helper:<problem code>` when the backend
@@ -575,7 +577,7 @@ impl Outbox {
                 let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                     .execute(&self.inner.pool)
                     .await;
-                Ok(Delivery::Delivered(Box::new(answer)))
+                Ok(Delivery::Delivered(answer))
             }
             Err(e) => {
                 let failure = classify(&e);
@@ -881,13 +883,19 @@ fn read_key(path: &Path) -> Result<Option<[u8; KEY_BYTES]>, OutboxError> {
 }
 
 /// Writes a fresh key to `path` (mode 0600, synced), or reads the one
-/// another process wrote first.
+/// another process wrote first. The key is written whole to a temporary
+/// file and linked into place, so a crash never leaves a partial key.
 fn create_key(path: &Path) -> Result<[u8; KEY_BYTES], OutboxError> {
     use std::io::Write;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        create_private_dir(dir)?;
-    }
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => d,
+        None => Path::new("."),
+    };
+    create_private_dir(dir)?;
     let key = seal::new_key();
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(format!(".{:016x}.tmp", rand::rng().random::<u64>()));
+    let tmp = dir.join(tmp_name);
     let mut open = std::fs::OpenOptions::new();
     open.write(true).create_new(true);
     #[cfg(unix)]
@@ -895,13 +903,20 @@ fn create_key(path: &Path) -> Result<[u8; KEY_BYTES], OutboxError> {
         use std::os::unix::fs::OpenOptionsExt;
         open.mode(0o600);
     }
-    match open.open(path) {
-        Ok(mut f) => {
-            f.write_all(&key).map_err(io_err(path))?;
-            f.sync_all().map_err(io_err(path))?;
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-                && let Ok(d) = std::fs::File::open(dir)
-            {
+    let written = open.open(&tmp).and_then(|mut f| {
+        f.write_all(&key)?;
+        f.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_err(&tmp)(e));
+    }
+    // A hard link never replaces an existing file: the first key wins.
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => {
+            if let Ok(d) = std::fs::File::open(dir) {
                 let _ = d.sync_all();
             }
             Ok(key)

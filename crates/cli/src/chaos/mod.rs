@@ -143,7 +143,9 @@ async fn chaos(args: ChaosArgs) -> anyhow::Result<std::process::ExitCode> {
             .spawn()
             .context("starting motcua outbox-drain")?;
         let status = if kills < max_kills {
-            let after = Duration::from_millis(rng.random_range(200..3000));
+            // Spread over the run: longer runs are killed later too.
+            let longest = (2000 + 50 * n as u64).min(15_000);
+            let after = Duration::from_millis(rng.random_range(200..longest));
             tokio::select! {
                 s = child.wait() => Some(s?),
                 () = tokio::time::sleep(after) => {
