@@ -397,3 +397,26 @@ fn motcua_chaos_delivers_everything_once_despite_faults_and_kills() {
         "{summary}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_senders_of_one_document_both_finish_it_through_offset_mismatches() {
+    let b = backend().await;
+    let options = motcua_core::client::ClientOptions {
+        upload_chunk_bytes: 16 * 1024,
+        ..Default::default()
+    };
+    let client = ApiClient::with_options(&b.running.url(), &b.token, &options)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let doc = pdf("shared", 400_000);
+    let (one, two) = tokio::join!(client.upload(&doc), client.upload(&doc));
+    for got in [one, two] {
+        let state = got.unwrap_or_else(|e| panic!("upload: {e}"));
+        assert!(state.complete, "{state:?}");
+        assert_eq!(state.received, doc.len() as u64);
+        assert_eq!(state.media_type.as_deref(), Some("application/pdf"));
+    }
+    // Sent again: nothing to send, already complete.
+    let again = client.upload(&doc).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.complete);
+    b.running.shutdown().await;
+}

@@ -105,8 +105,8 @@ pub struct ApiClient {
     chunk: usize,
 }
 
-/// How often [`ApiClient::upload`] re-reads the state after a refused
-/// offset before it gives up (each re-read means another writer raced it).
+/// How often [`ApiClient::upload`] accepts a refused offset that the
+/// re-read state does not explain (no progress) before it gives up.
 const MAX_OFFSET_RETRIES: u32 = 8;
 
 impl ApiClient {
@@ -465,11 +465,17 @@ impl ApiClient {
             match self.upload_chunk(&sha256, state.received, chunk).await {
                 Ok(next) => state = next,
                 Err(e) if e.problem_code() == Some(ProblemCode::UploadOffsetMismatch) => {
-                    mismatches += 1;
-                    if mismatches > MAX_OFFSET_RETRIES {
-                        return Err(e);
-                    }
+                    // Another sender (or an earlier attempt whose answer was
+                    // lost) moved the upload on: go on from where it is. Only
+                    // a refusal without progress counts towards giving up.
+                    let before = state.received;
                     state = self.upload_state(&sha256).await?;
+                    if state.received <= before {
+                        mismatches += 1;
+                        if mismatches > MAX_OFFSET_RETRIES {
+                            return Err(e);
+                        }
+                    }
                 }
                 Err(e) => return Err(e),
             }

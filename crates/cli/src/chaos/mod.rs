@@ -206,7 +206,7 @@ async fn chaos(args: ChaosArgs) -> anyhow::Result<std::process::ExitCode> {
             .into_iter()
             .map(|(k, v)| (k.to_owned(), serde_json::Value::from(v)))
             .collect::<serde_json::Map<_, _>>(),
-        "failed_attempts_seen": retries,
+        "retries": retries,
         "deliveries_seen": delivered_reports,
         "wall_seconds": (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
         "problems": problems,
