@@ -437,7 +437,9 @@ impl Outbox {
             documents,
         } = item;
         let sealer = &self.inner.sealer;
-        let mut tx = self.inner.pool.begin().await?;
+        // IMMEDIATE: it reads then writes, and another process (a CLI on
+        // the same outbox) must not slip a write in between.
+        let mut tx = self.inner.pool.begin_with("BEGIN IMMEDIATE").await?;
         let existing =
             sqlx::query("SELECT local_ref, sealed FROM outbox_dossiers WHERE idempotency_key = ?")
                 .bind(&idempotency_key)
