@@ -446,17 +446,24 @@ impl ApiClient {
                 size: bytes.len() as u64,
             })
             .await?;
-        let mut mismatches = 0;
+        let (mut mismatches, mut finishing) = (0, 0u32);
         while !state.complete {
             let Ok(from) = usize::try_from(state.received) else {
                 return Err(ClientError::Decode("upload offset out of range".into()));
             };
             if from >= bytes.len() {
-                // Everything arrived yet the upload is not complete: the
-                // server refused the bytes without a problem document.
-                return Err(ClientError::Decode(
-                    "upload holds every byte but is not complete".into(),
-                ));
+                // Every byte arrived and the upload is not complete yet:
+                // another sender's last chunk is being checked. Ask again
+                // shortly.
+                finishing += 1;
+                if finishing > MAX_OFFSET_RETRIES {
+                    return Err(ClientError::Decode(
+                        "upload holds every byte but does not complete".into(),
+                    ));
+                }
+                tokio::time::sleep(Duration::from_millis(50 * u64::from(finishing))).await;
+                state = self.upload_state(&sha256).await?;
+                continue;
             }
             let to = from.saturating_add(self.chunk).min(bytes.len());
             let Some(chunk) = bytes.get(from..to) else {

@@ -44,9 +44,21 @@ pub struct DrainArgs {
     /// a second.
     #[arg(long)]
     pub stats: PathBuf,
+    /// Exit as soon as stdin closes (the chaos parent holds it open, so a
+    /// parent that dies takes its child along).
+    #[arg(long)]
+    pub exit_with_stdin: bool,
 }
 
 pub fn run(args: DrainArgs) -> anyhow::Result<std::process::ExitCode> {
+    if args.exit_with_stdin {
+        std::thread::spawn(|| {
+            use std::io::Read;
+            let mut byte = [0u8; 1];
+            while matches!(std::io::stdin().read(&mut byte), Ok(n) if n > 0) {}
+            std::process::exit(4);
+        });
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

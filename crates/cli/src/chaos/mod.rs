@@ -136,12 +136,15 @@ async fn chaos(args: ChaosArgs) -> anyhow::Result<std::process::ExitCode> {
             .arg(CLIENT_TIMEOUT.as_millis().to_string())
             .arg("--stats")
             .arg(&stats)
+            .arg("--exit-with-stdin")
             .env("MOTCUA_BACKEND_TOKEN", token.expose())
-            .stdin(std::process::Stdio::null())
+            .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .context("starting motcua outbox-drain")?;
+        // Held open while the child runs: it exits when this closes.
+        let _stdin = child.stdin.take();
         let status = if kills < max_kills {
             // Spread over the run: longer runs are killed later too.
             let longest = (2000 + 50 * n as u64).min(15_000);
