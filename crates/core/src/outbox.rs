@@ -665,11 +665,22 @@ impl Outbox {
     /// One attempt for every dossier whose next attempt is due (not those
     /// waiting for a helper), oldest first; the number delivered.
     pub async fn deliver_due(&self, client: &ApiClient) -> Result<usize, OutboxError> {
-        Ok(self.deliver_due_counted(client).await?.0)
+        let mut delivered = 0;
+        self.deliver_due_each(client, |d| {
+            if matches!(d, Delivery::Delivered(_)) {
+                delivered += 1;
+            }
+        })
+        .await?;
+        Ok(delivered)
     }
 
-    /// [`Outbox::deliver_due`]: delivered and still queued.
-    async fn deliver_due_counted(&self, client: &ApiClient) -> Result<(usize, usize), OutboxError> {
+    /// [`Outbox::deliver_due`], telling `each` every outcome as it comes.
+    async fn deliver_due_each(
+        &self,
+        client: &ApiClient,
+        mut each: impl FnMut(&Delivery),
+    ) -> Result<(), OutboxError> {
         let due: Vec<String> = sqlx::query_scalar(
             "SELECT local_ref FROM outbox_dossiers
               WHERE needs_helper IS NULL AND next_attempt_ms <= ?
@@ -678,18 +689,16 @@ impl Outbox {
         .bind(now_ms())
         .fetch_all(&self.inner.pool)
         .await?;
-        let (mut delivered, mut queued) = (0, 0);
         for local_ref in due {
             match self.deliver(client, &local_ref).await {
-                Ok(Delivery::Delivered(_)) => delivered += 1,
-                Ok(Delivery::Queued { .. }) => queued += 1,
+                Ok(d) => each(&d),
                 // Delivered meanwhile by another caller, or marked for a
                 // helper: nothing more to do with it here.
                 Err(OutboxError::NotFound(_) | OutboxError::Corrupt(_)) => {}
                 Err(e) => return Err(e),
             }
         }
-        Ok((delivered, queued))
+        Ok(())
     }
 
     /// When the next dossier is due (ms since the epoch), if any waits for
