@@ -25,6 +25,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use motcua_core::calendar::HolidayCalendar;
 use motcua_protocol::Catalog;
 use tokio::sync::oneshot;
 
@@ -46,7 +47,6 @@ pub use dossiers::{
 };
 pub use error::ApiError;
 pub use kiosks::{AuthedKiosk, KIOSK_NAME_MAX_CHARS, KioskError, KioskRow, check_kiosk_name};
-use motcua_core::calendar::HolidayCalendar;
 pub use payment_store::MAX_RECEIPT_NUMBER;
 pub use payments::RECEIPT_TITLE;
 pub use sms::{

@@ -467,6 +467,29 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn one_upload_has_one_lock_while_it_is_held() {
+        let staging = Staging::new(PathBuf::from("/nonexistent"));
+        let a = staging.lock_of("aa");
+        let guard = a.try_lock().unwrap_or_else(|e| panic!("{e}"));
+        let again = staging.lock_of("aa");
+        assert!(Arc::ptr_eq(&a, &again));
+        assert!(again.try_lock().is_err(), "a second append waits");
+        assert!(
+            staging.lock_of("bb").try_lock().is_ok(),
+            "other uploads do not"
+        );
+        drop(guard);
+        drop((again, a));
+        staging.lock_of("cc");
+        let held = staging
+            .locks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len();
+        assert_eq!(held, 1, "unused locks are forgotten");
+    }
+
     #[test]
     fn the_folder_store_puts_gets_and_refuses_bad_names() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

@@ -6,6 +6,8 @@
 #[path = "support/app.rs"]
 mod support;
 
+use std::sync::Arc;
+
 use axum::http::StatusCode;
 use motcua_protocol::dossiers::{MAX_CHUNK_BYTES, MAX_UPLOAD_BYTES};
 use serde_json::json;
@@ -276,4 +278,51 @@ async fn every_upload_route_wants_a_kiosk_token() {
         problem(&a, StatusCode::UNAUTHORIZED, "kiosk_unauthorized");
     }
     assert_eq!(t.count("SELECT COUNT(*) FROM uploads").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn chunks_racing_for_one_offset_append_once() {
+    let t = Arc::new(app().await);
+    let auth = t.auth_a();
+    let mut doc = pdf("đua");
+    doc.extend(std::iter::repeat_n(b'.', 3 * 1024 * 1024));
+    let sha = sha256(&doc);
+    declare(&t, &auth, &sha, doc.len() as u64).await;
+    let doc = Arc::new(doc);
+    let tasks: Vec<_> = (0..6)
+        .map(|i| {
+            let (t, auth, sha, doc) = (t.clone(), auth.clone(), sha.clone(), doc.clone());
+            tokio::spawn(async move {
+                let len = 1024 * 1024 + i * 1000;
+                patch(&t, &auth, &sha, 0, &doc[..len]).await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap_or_else(|e| panic!("{e}")));
+    }
+    let ok: Vec<&Answer> = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::OK)
+        .collect();
+    assert_eq!(ok.len(), 1, "{answers:?}");
+    assert!(
+        answers
+            .iter()
+            .filter(|a| a.status != StatusCode::OK)
+            .all(|a| a.code() == "upload_offset_mismatch"),
+        "{answers:?}"
+    );
+    let held = upload_state(&t, &auth, &sha).await.u64("received");
+    assert_eq!(held, ok[0].u64("received"));
+    let rest = patch(
+        &t,
+        &auth,
+        &sha,
+        held,
+        &doc[usize::try_from(held).unwrap_or(0)..],
+    )
+    .await;
+    assert_eq!(rest.body["complete"], true, "{rest:?}");
 }

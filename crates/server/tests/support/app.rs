@@ -332,3 +332,30 @@ pub async fn paid_intent(t: &TestApp, auth: &str, body: &Value) -> String {
     assert_eq!(paid.status, StatusCode::OK, "{paid:?}");
     id
 }
+
+/// Runs the futures concurrently on the test's runtime.
+pub async fn futures_join<F>(futures: Vec<F>) -> Vec<Answer>
+where
+    F: std::future::Future<Output = Answer>,
+{
+    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<Answer>> = (0..pinned.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in pinned.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(a) => out[i] = Some(a),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().flatten().collect()
+}
