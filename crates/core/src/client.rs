@@ -106,8 +106,8 @@ pub struct ApiClient {
     chunk: usize,
 }
 
-/// How often [`ApiClient::upload`] re-reads the state after a refused
-/// offset before it gives up (each re-read means another writer raced it).
+/// How often [`ApiClient::upload`] accepts a refused offset that the
+/// re-read state does not explain (no progress) before it gives up.
 const MAX_OFFSET_RETRIES: u32 = 8;
 
 impl ApiClient {
@@ -447,17 +447,24 @@ impl ApiClient {
                 size: bytes.len() as u64,
             })
             .await?;
-        let mut mismatches = 0;
+        let (mut mismatches, mut finishing) = (0, 0u32);
         while !state.complete {
             let Ok(from) = usize::try_from(state.received) else {
                 return Err(ClientError::Decode("upload offset out of range".into()));
             };
             if from >= bytes.len() {
-                // Everything arrived yet the upload is not complete: the
-                // server refused the bytes without a problem document.
-                return Err(ClientError::Decode(
-                    "upload holds every byte but is not complete".into(),
-                ));
+                // Every byte arrived and the upload is not complete yet:
+                // another sender's last chunk is being checked. Ask again
+                // shortly.
+                finishing += 1;
+                if finishing > MAX_OFFSET_RETRIES {
+                    return Err(ClientError::Decode(
+                        "upload holds every byte but does not complete".into(),
+                    ));
+                }
+                tokio::time::sleep(Duration::from_millis(50 * u64::from(finishing))).await;
+                state = self.upload_state(&sha256).await?;
+                continue;
             }
             let to = from.saturating_add(self.chunk).min(bytes.len());
             let Some(chunk) = bytes.get(from..to) else {
@@ -466,11 +473,17 @@ impl ApiClient {
             match self.upload_chunk(&sha256, state.received, chunk).await {
                 Ok(next) => state = next,
                 Err(e) if e.problem_code() == Some(ProblemCode::UploadOffsetMismatch) => {
-                    mismatches += 1;
-                    if mismatches > MAX_OFFSET_RETRIES {
-                        return Err(e);
-                    }
+                    // Another sender (or an earlier attempt whose answer was
+                    // lost) moved the upload on: go on from where it is. Only
+                    // a refusal without progress counts towards giving up.
+                    let before = state.received;
                     state = self.upload_state(&sha256).await?;
+                    if state.received <= before {
+                        mismatches += 1;
+                        if mismatches > MAX_OFFSET_RETRIES {
+                            return Err(e);
+                        }
+                    }
                 }
                 Err(e) => return Err(e),
             }

@@ -206,9 +206,11 @@ impl OutgoingDossier {
 
 /// The outcome of one delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// One value per dossier delivered: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Delivery {
     /// The backend holds the dossier; it is gone from the outbox.
-    Delivered(Box<Dossier>),
+    Delivered(Dossier),
     /// Still in the outbox. `reason` is a code, never personal data:
     /// `unreachable`, `timeout`, `http_503`, a problem code such as
     /// `internal`, or `needs_helper:<problem code>` when the backend
@@ -435,7 +437,9 @@ impl Outbox {
             documents,
         } = item;
         let sealer = &self.inner.sealer;
-        let mut tx = self.inner.pool.begin().await?;
+        // IMMEDIATE: it reads then writes, and another process (a CLI on
+        // the same outbox) must not slip a write in between.
+        let mut tx = self.inner.pool.begin_with("BEGIN IMMEDIATE").await?;
         let existing =
             sqlx::query("SELECT local_ref, sealed FROM outbox_dossiers WHERE idempotency_key = ?")
                 .bind(&idempotency_key)
@@ -575,7 +579,7 @@ impl Outbox {
                 let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                     .execute(&self.inner.pool)
                     .await;
-                Ok(Delivery::Delivered(Box::new(answer)))
+                Ok(Delivery::Delivered(answer))
             }
             Err(e) => {
                 let failure = classify(&e);
@@ -661,11 +665,22 @@ impl Outbox {
     /// One attempt for every dossier whose next attempt is due (not those
     /// waiting for a helper), oldest first; the number delivered.
     pub async fn deliver_due(&self, client: &ApiClient) -> Result<usize, OutboxError> {
-        Ok(self.deliver_due_counted(client).await?.0)
+        let mut delivered = 0;
+        self.deliver_due_each(client, |d| {
+            if matches!(d, Delivery::Delivered(_)) {
+                delivered += 1;
+            }
+        })
+        .await?;
+        Ok(delivered)
     }
 
-    /// [`Outbox::deliver_due`]: delivered and still queued.
-    async fn deliver_due_counted(&self, client: &ApiClient) -> Result<(usize, usize), OutboxError> {
+    /// [`Outbox::deliver_due`], telling `each` every outcome as it comes.
+    async fn deliver_due_each(
+        &self,
+        client: &ApiClient,
+        mut each: impl FnMut(&Delivery),
+    ) -> Result<(), OutboxError> {
         let due: Vec<String> = sqlx::query_scalar(
             "SELECT local_ref FROM outbox_dossiers
               WHERE needs_helper IS NULL AND next_attempt_ms <= ?
@@ -674,18 +689,16 @@ impl Outbox {
         .bind(now_ms())
         .fetch_all(&self.inner.pool)
         .await?;
-        let (mut delivered, mut queued) = (0, 0);
         for local_ref in due {
             match self.deliver(client, &local_ref).await {
-                Ok(Delivery::Delivered(_)) => delivered += 1,
-                Ok(Delivery::Queued { .. }) => queued += 1,
+                Ok(d) => each(&d),
                 // Delivered meanwhile by another caller, or marked for a
                 // helper: nothing more to do with it here.
                 Err(OutboxError::NotFound(_) | OutboxError::Corrupt(_)) => {}
                 Err(e) => return Err(e),
             }
         }
-        Ok((delivered, queued))
+        Ok(())
     }
 
     /// When the next dossier is due (ms since the epoch), if any waits for
@@ -881,13 +894,19 @@ fn read_key(path: &Path) -> Result<Option<[u8; KEY_BYTES]>, OutboxError> {
 }
 
 /// Writes a fresh key to `path` (mode 0600, synced), or reads the one
-/// another process wrote first.
+/// another process wrote first. The key is written whole to a temporary
+/// file and linked into place, so a crash never leaves a partial key.
 fn create_key(path: &Path) -> Result<[u8; KEY_BYTES], OutboxError> {
     use std::io::Write;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        create_private_dir(dir)?;
-    }
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => d,
+        None => Path::new("."),
+    };
+    create_private_dir(dir)?;
     let key = seal::new_key();
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(format!(".{:016x}.tmp", rand::rng().random::<u64>()));
+    let tmp = dir.join(tmp_name);
     let mut open = std::fs::OpenOptions::new();
     open.write(true).create_new(true);
     #[cfg(unix)]
@@ -895,13 +914,20 @@ fn create_key(path: &Path) -> Result<[u8; KEY_BYTES], OutboxError> {
         use std::os::unix::fs::OpenOptionsExt;
         open.mode(0o600);
     }
-    match open.open(path) {
-        Ok(mut f) => {
-            f.write_all(&key).map_err(io_err(path))?;
-            f.sync_all().map_err(io_err(path))?;
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-                && let Ok(d) = std::fs::File::open(dir)
-            {
+    let written = open.open(&tmp).and_then(|mut f| {
+        f.write_all(&key)?;
+        f.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io_err(&tmp)(e));
+    }
+    // A hard link never replaces an existing file: the first key wins.
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => {
+            if let Ok(d) = std::fs::File::open(dir) {
                 let _ = d.sync_all();
             }
             Ok(key)

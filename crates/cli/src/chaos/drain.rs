@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -43,9 +44,21 @@ pub struct DrainArgs {
     /// a second.
     #[arg(long)]
     pub stats: PathBuf,
+    /// Exit as soon as stdin closes (the chaos parent holds it open, so a
+    /// parent that dies takes its child along).
+    #[arg(long)]
+    pub exit_with_stdin: bool,
 }
 
 pub fn run(args: DrainArgs) -> anyhow::Result<std::process::ExitCode> {
+    if args.exit_with_stdin {
+        std::thread::spawn(|| {
+            use std::io::Read;
+            let mut byte = [0u8; 1];
+            while matches!(std::io::stdin().read(&mut byte), Ok(n) if n > 0) {}
+            std::process::exit(4);
+        });
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -73,7 +86,18 @@ async fn drain(args: DrainArgs) -> anyhow::Result<std::process::ExitCode> {
             reuse_connections: false,
         },
     )?;
-    let worker = outbox.spawn_worker(client);
+    let worker = Arc::new(outbox.spawn_worker(client));
+    // The counters reach the parent even when this process is killed
+    // while enqueuing.
+    let reporter = {
+        let (worker, path) = (worker.clone(), args.stats.clone());
+        tokio::spawn(async move {
+            loop {
+                let _ = write_stats(&path, &worker.stats());
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        })
+    };
     let log_path = args.outbox.join(ENQUEUED_LOG);
     let done = enqueued(&log_path)?;
     let mut log = std::fs::OpenOptions::new()
@@ -90,7 +114,6 @@ async fn drain(args: DrainArgs) -> anyhow::Result<std::process::ExitCode> {
         log.sync_data()?;
     }
     loop {
-        write_stats(&args.stats, &worker.stats())?;
         let pending = outbox.pending().await?;
         if pending.is_empty() {
             break;
@@ -103,15 +126,28 @@ async fn drain(args: DrainArgs) -> anyhow::Result<std::process::ExitCode> {
                     p.needs_helper.as_deref().unwrap_or_default()
                 );
             }
-            worker.stop().await;
+            finish(reporter, worker, &args.stats).await?;
             return Ok(std::process::ExitCode::from(EXIT_NEEDS_HELPER));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let stats = worker.stats();
-    worker.stop().await;
-    write_stats(&args.stats, &stats)?;
+    finish(reporter, worker, &args.stats).await?;
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Stops the reporter and the worker and writes the last counters.
+async fn finish(
+    reporter: tokio::task::JoinHandle<()>,
+    worker: Arc<motcua_core::outbox::WorkerHandle>,
+    stats: &Path,
+) -> anyhow::Result<()> {
+    reporter.abort();
+    let _ = reporter.await;
+    let last = worker.stats();
+    if let Ok(w) = Arc::try_unwrap(worker) {
+        w.stop().await;
+    }
+    write_stats(stats, &last)
 }
 
 /// Indices on complete lines of the log (a kill may cut the last one).

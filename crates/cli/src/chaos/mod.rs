@@ -136,14 +136,19 @@ async fn chaos(args: ChaosArgs) -> anyhow::Result<std::process::ExitCode> {
             .arg(CLIENT_TIMEOUT.as_millis().to_string())
             .arg("--stats")
             .arg(&stats)
+            .arg("--exit-with-stdin")
             .env("MOTCUA_BACKEND_TOKEN", token.expose())
-            .stdin(std::process::Stdio::null())
+            .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .context("starting motcua outbox-drain")?;
+        // Held open while the child runs: it exits when this closes.
+        let _stdin = child.stdin.take();
         let status = if kills < max_kills {
-            let after = Duration::from_millis(rng.random_range(200..3000));
+            // Spread over the run: longer runs are killed later too.
+            let longest = (2000 + 50 * n as u64).min(15_000);
+            let after = Duration::from_millis(rng.random_range(200..longest));
             tokio::select! {
                 s = child.wait() => Some(s?),
                 () = tokio::time::sleep(after) => {
@@ -204,7 +209,7 @@ async fn chaos(args: ChaosArgs) -> anyhow::Result<std::process::ExitCode> {
             .into_iter()
             .map(|(k, v)| (k.to_owned(), serde_json::Value::from(v)))
             .collect::<serde_json::Map<_, _>>(),
-        "failed_attempts_seen": retries,
+        "retries": retries,
         "deliveries_seen": delivered_reports,
         "wall_seconds": (started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
         "problems": problems,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use super::{Outbox, now_ms};
+use super::{Delivery, Outbox, now_ms};
 use crate::client::ApiClient;
 
 /// What a worker has done since it started.
@@ -79,28 +79,30 @@ pub(super) fn spawn(outbox: Outbox, client: ApiClient) -> WorkerHandle {
         let idle = outbox.inner.options.backoff_cap;
         let pause = outbox.inner.options.backoff_base;
         loop {
+            let counted = |d: &Delivery| {
+                let counter = match d {
+                    Delivery::Delivered(_) => &c.delivered,
+                    Delivery::Queued { .. } => &c.failed_attempts,
+                };
+                counter.fetch_add(1, Ordering::Relaxed);
+            };
             let round = tokio::select! {
                 biased;
                 _ = stopped.changed() => return,
-                r = outbox.deliver_due_counted(&client) => r,
+                r = outbox.deliver_due_each(&client, counted) => r,
             };
             let wait = match round {
-                Ok((delivered, queued)) => {
-                    c.delivered.fetch_add(delivered as u64, Ordering::Relaxed);
-                    c.failed_attempts
-                        .fetch_add(queued as u64, Ordering::Relaxed);
-                    match outbox.next_due_ms().await {
-                        Ok(Some(due)) => {
-                            let ms = u64::try_from(due.saturating_sub(now_ms())).unwrap_or(0);
-                            Duration::from_millis(ms).min(idle)
-                        }
-                        Ok(None) => idle,
-                        Err(_) => {
-                            c.outbox_errors.fetch_add(1, Ordering::Relaxed);
-                            pause
-                        }
+                Ok(()) => match outbox.next_due_ms().await {
+                    Ok(Some(due)) => {
+                        let ms = u64::try_from(due.saturating_sub(now_ms())).unwrap_or(0);
+                        Duration::from_millis(ms).min(idle)
                     }
-                }
+                    Ok(None) => idle,
+                    Err(_) => {
+                        c.outbox_errors.fetch_add(1, Ordering::Relaxed);
+                        pause
+                    }
+                },
                 Err(_) => {
                     c.outbox_errors.fetch_add(1, Ordering::Relaxed);
                     pause
