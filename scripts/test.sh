@@ -61,6 +61,9 @@ PY
 "$CARGO_TARGET_DIR/pyenv/bin/openapi-spec-validator" "$DATA/openapi.json"
 kill $SERVER; wait $SERVER 2>/dev/null || true
 
+stage "chaos: dossiers through the outbox under network faults and SIGKILL (small run)"
+"$CARGO_TARGET_DIR/debug/motcua" chaos --dossiers 20 --seed 20261126
+
 stage "real app end to end (Xvfb, tauri-driver, WebKitWebDriver)"
 MOTCUA_KIOSK_BIN="$CARGO_TARGET_DIR/debug/motcua-kiosk" \
   cargo test --locked -p motcua-e2e -- --test-threads=1
