@@ -524,6 +524,9 @@ async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyho
     app.wait_for("[data-testid=print-ok]").await?;
     let due = app.text_of("[data-testid=dossier-due]").await?;
     ensure!(due.contains(", ngày "), "the due day shows as {due:?}");
+    // The code and the due day are read aloud by themselves.
+    voice.wait_for(&code).await?;
+    voice.wait_for(&due).await?;
     app.screenshot(&shots.join(format!("{label}-11-submitted.png")))
         .await?;
     let console = client.login_staff(HELPER_USER, HELPER_PASSWORD).await?;

@@ -1,5 +1,6 @@
 // "Nghe": what a screen says aloud, and asking the Rust side (espeak-ng) to say it.
 
+import { tick } from 'svelte';
 import { commands } from './bindings';
 import { safeCall } from './ipc';
 import { prefs } from './prefs.svelte';
@@ -35,6 +36,16 @@ export async function readAloud(screen: HTMLElement): Promise<void> {
     commands.speak(text, { rate: prefs.speechRate, volume: prefs.speechVolume }),
   );
   if (r.status === 'error') console.warn('speech unavailable', r.error.code);
+}
+
+/**
+ * Reads the open screen `name` aloud once what it shows has settled: for an answer that arrives
+ * after the screen opened (a dossier's code, a lookup's status).
+ */
+export async function readScreenWhenShown(name: string): Promise<void> {
+  await tick();
+  const screen = document.querySelector<HTMLElement>(`[data-testid="screen-${name}"]`);
+  if (screen) await readAloud(screen);
 }
 
 /** Stops any speech now (a screen change, the end of a session). */
