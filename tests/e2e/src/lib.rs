@@ -132,6 +132,11 @@ where
 pub struct App {
     pub client: Client,
     last_click: std::sync::Mutex<Option<Instant>>,
+    /// Taps on the screen so far, keys of the on-screen pads and keyboards
+    /// apart: what a citizen would have to do.
+    taps: std::sync::atomic::AtomicU32,
+    /// Keys typed on the numeric pad or the letter keyboard so far.
+    typed: std::sync::atomic::AtomicU32,
     _driver: Group,
     pub display: Display,
 }
@@ -175,6 +180,8 @@ impl App {
         Ok(Self {
             client,
             last_click: std::sync::Mutex::new(None),
+            taps: Default::default(),
+            typed: Default::default(),
             _driver: driver,
             display,
         })
@@ -236,6 +243,9 @@ impl App {
             tokio::time::sleep(gap).await;
         }
         step(&format!("clicking {css}"), element.click()).await?;
+        let key = css.contains("testid=pad-") || css.contains("testid=\"kb-");
+        let counter = if key { &self.typed } else { &self.taps };
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // The gap to the next tap counts from when the page has handled
         // this one: on a loaded machine a click may wait for the page's
         // thread, and two queued taps would land within the guard.
@@ -244,6 +254,12 @@ impl App {
             *l = Some(Instant::now());
         }
         Ok(())
+    }
+
+    /// Taps and typed keys so far (see [`App::click`]).
+    pub fn counts(&self) -> (u32, u32) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.taps.load(Relaxed), self.typed.load(Relaxed))
     }
 
     /// Waits for two animation frames, so what the DOM says is on screen.

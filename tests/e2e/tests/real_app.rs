@@ -94,77 +94,143 @@ fn page_photos(dir: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How the kiosk under test is fitted out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pages {
+    /// A document camera replaying two generated phone photos.
+    DocumentCamera,
+    /// The SANE test scanner through scanimage.
+    SaneTest,
+    /// A replayed folder of generated page photos, one per capture.
+    Replay,
+}
+
+/// A real server (bank secret, a helper) and the kiosk's command line to
+/// use it, with every folder they need, kept for the test's length.
+struct Kit {
+    bin: std::path::PathBuf,
+    server_dir: tempfile::TempDir,
+    server: motcua_server::Running,
+    token: motcua_server::Secret,
+    kiosk_id: String,
+    voice: motcua_e2e::RecordingVoice,
+    printed: tempfile::TempDir,
+    args: Vec<String>,
+    _kiosk_dir: tempfile::TempDir,
+    _frames: tempfile::TempDir,
+    _pages: tempfile::TempDir,
+}
+
+impl Kit {
+    async fn start(label: &str, card_by: CardBy, pages_from: Pages) -> anyhow::Result<Self> {
+        let bin = kiosk_binary()?;
+        let server_dir = tempfile::tempdir()?;
+        let mut state = motcua_server::AppState::open(&motcua_server::Config {
+            data_dir: server_dir.path().to_path_buf(),
+            catalog: None,
+            sms: motcua_server::SmsConfig::default(),
+        })
+        .await?;
+        state.payments = std::sync::Arc::new(motcua_server::PaymentConfig::from_lookup(|name| {
+            (name == motcua_server::ENV_BANK_WEBHOOK_SECRET).then(|| WEBHOOK_SECRET.to_owned())
+        })?);
+        let kiosk_id = format!("e2e-{label}");
+        // The kiosk is registered under its id, as `motcua server kiosk add` does.
+        let token = state
+            .store
+            .add_kiosk(&kiosk_id, time::OffsetDateTime::now_utc())
+            .await?;
+        state
+            .store
+            .add_staff(
+                &motcua_server::NewStaff {
+                    user: HELPER_USER.to_owned(),
+                    display_name: Some("Nguyễn Thị Lan".to_owned()),
+                    password: motcua_server::Secret::new(HELPER_PASSWORD.to_owned()),
+                    pin: motcua_server::Secret::new(HELPER_PIN.to_owned()),
+                },
+                time::OffsetDateTime::now_utc(),
+            )
+            .await?;
+        let server = motcua_server::serve_state(state, "127.0.0.1:0".parse()?).await?;
+        let kiosk_dir = tempfile::tempdir()?;
+        let voice = motcua_e2e::RecordingVoice::new()?;
+        let frames = tempfile::tempdir()?;
+        let camera = match card_by {
+            CardBy::Reader => "none".to_owned(),
+            CardBy::Camera => {
+                camera_frames(frames.path())?;
+                format!("replay:{}", frames.path().display())
+            }
+        };
+        let printed = tempfile::tempdir()?;
+        let pages = tempfile::tempdir()?;
+        let scanner = match pages_from {
+            Pages::DocumentCamera => {
+                page_photos(pages.path())?;
+                format!("camera:replay:{}", pages.path().display())
+            }
+            Pages::SaneTest => "sane:test".to_owned(),
+            Pages::Replay => {
+                page_photos(pages.path())?;
+                format!("replay:{}", pages.path().display())
+            }
+        };
+        let args: Vec<String> = vec![
+            "--scanner".into(),
+            scanner,
+            "--camera".into(),
+            camera,
+            "--speech-program".into(),
+            voice.program(),
+            "--backend".into(),
+            server.url(),
+            "--backend-token".into(),
+            token.expose().to_owned(),
+            "--data".into(),
+            kiosk_dir.path().display().to_string(),
+            "--kiosk-id".into(),
+            kiosk_id.clone(),
+            "--printer".into(),
+            format!("folder:{}", printed.path().display()),
+        ];
+        Ok(Self {
+            bin,
+            server_dir,
+            server,
+            token,
+            kiosk_id,
+            voice,
+            printed,
+            args,
+            _kiosk_dir: kiosk_dir,
+            _frames: frames,
+            _pages: pages,
+        })
+    }
+}
+
 async fn journey(width: u32, height: u32, label: &str, card_by: CardBy) -> anyhow::Result<()> {
-    let bin = kiosk_binary()?;
-    let server_dir = tempfile::tempdir()?;
-    let state = motcua_server::AppState::open(&motcua_server::Config {
-        data_dir: server_dir.path().to_path_buf(),
-        catalog: None,
-        sms: motcua_server::SmsConfig::default(),
-    })
-    .await?;
-    let mut state = state;
-    state.payments = std::sync::Arc::new(motcua_server::PaymentConfig::from_lookup(|name| {
-        (name == motcua_server::ENV_BANK_WEBHOOK_SECRET).then(|| WEBHOOK_SECRET.to_owned())
-    })?);
-    let kiosk_id = format!("e2e-{label}");
-    // The kiosk is registered under its id, as `motcua server kiosk add` does.
-    let token = state
-        .store
-        .add_kiosk(&kiosk_id, time::OffsetDateTime::now_utc())
-        .await?;
-    state
-        .store
-        .add_staff(
-            &motcua_server::NewStaff {
-                user: HELPER_USER.to_owned(),
-                display_name: Some("Nguyễn Thị Lan".to_owned()),
-                password: motcua_server::Secret::new(HELPER_PASSWORD.to_owned()),
-                pin: motcua_server::Secret::new(HELPER_PIN.to_owned()),
-            },
-            time::OffsetDateTime::now_utc(),
-        )
-        .await?;
-    let server = motcua_server::serve_state(state, "127.0.0.1:0".parse()?).await?;
-    let kiosk_dir = tempfile::tempdir()?;
-    let voice = motcua_e2e::RecordingVoice::new()?;
-    let frames = tempfile::tempdir()?;
-    let camera = match card_by {
-        CardBy::Reader => "none".to_owned(),
-        CardBy::Camera => {
-            camera_frames(frames.path())?;
-            format!("replay:{}", frames.path().display())
-        }
-    };
     // Pages: a document camera replaying generated photos (landscape), or
     // the SANE test scanner through scanimage (portrait).
-    let printed = tempfile::tempdir()?;
-    let pages = tempfile::tempdir()?;
-    let scanner = match card_by {
-        CardBy::Reader => {
-            page_photos(pages.path())?;
-            format!("camera:replay:{}", pages.path().display())
-        }
-        CardBy::Camera => "sane:test".to_owned(),
+    let pages = match card_by {
+        CardBy::Reader => Pages::DocumentCamera,
+        CardBy::Camera => Pages::SaneTest,
     };
-    let args: Vec<String> = vec![
-        "--scanner".into(),
-        scanner,
-        "--camera".into(),
-        camera,
-        "--speech-program".into(),
-        voice.program(),
-        "--backend".into(),
-        server.url(),
-        "--backend-token".into(),
-        token.expose().to_owned(),
-        "--data".into(),
-        kiosk_dir.path().display().to_string(),
-        "--kiosk-id".into(),
-        kiosk_id.clone(),
-        "--printer".into(),
-        format!("folder:{}", printed.path().display()),
-    ];
+    let kit = Kit::start(label, card_by, pages).await?;
+    let Kit {
+        bin,
+        server_dir,
+        server,
+        token,
+        kiosk_id,
+        voice,
+        printed,
+        args,
+        _kiosk_dir,
+        _frames,
+        _pages,
+    } = kit;
     let shots = artifacts_dir().join("screenshots");
     let app = App::launch(&bin, &args, width, height).await?;
 
@@ -655,4 +721,78 @@ async fn landscape_1920x1080() -> anyhow::Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn portrait_1080x1920() -> anyhow::Result<()> {
     journey(1080, 1920, "portrait-1080x1920", CardBy::Camera).await
+}
+
+/// The whole journey of a birth registration (free, two papers) as a
+/// citizen with a phone does it: the card to the camera, the phone number
+/// and the SMS code on the pad, a page for each paper, the check, "Gửi hồ
+/// sơ". Counts the taps and the typed keys, and prints them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn birth_registration_taps() -> anyhow::Result<()> {
+    const MAX_TAPS: u32 = 20;
+    let label = "taps-1920x1080";
+    let kit = Kit::start(label, CardBy::Camera, Pages::Replay).await?;
+    let app = App::launch(&kit.bin, &kit.args, 1920, 1080).await?;
+    let shots = artifacts_dir().join("screenshots");
+    app.click("[data-testid=start]").await?;
+    app.click("[data-testid=\"procedure-card-1.001193\"]")
+        .await?;
+    app.wait_for("[data-testid=fee-text]").await?;
+    app.click("[data-testid=primary]").await?;
+    // The card to the camera: nothing to tap.
+    app.wait_for("[data-testid=card-data]").await?;
+    app.screen_changed();
+    app.click("[data-testid=primary]").await?;
+    app.wait_for("[data-testid=screen-phone]").await?;
+    app.screen_changed();
+    for digit in PHONE.chars() {
+        app.click(&format!("[data-testid=pad-{digit}]")).await?;
+    }
+    app.click("[data-testid=primary]").await?;
+    app.wait_for("[data-testid=screen-code]").await?;
+    app.screen_changed();
+    for digit in sms_code(kit.server_dir.path())?.chars() {
+        app.click(&format!("[data-testid=pad-{digit}]")).await?;
+    }
+    app.click("[data-testid=primary]").await?;
+    // One page for each of the two papers.
+    for paper in ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"] {
+        app.wait_for("[data-testid=scan-capture]").await?;
+        app.screen_changed();
+        let shown = app.text_of("[data-testid=scan-component]").await?;
+        ensure!(
+            shown.starts_with(paper),
+            "scanning {shown:?}, not {paper:?}"
+        );
+        app.click("[data-testid=scan-capture]").await?;
+        app.wait_for("[data-testid=scan-draft]").await?;
+        app.click("[data-testid=primary]").await?;
+        app.wait_for("[data-testid=scan-remove-0]").await?;
+        app.click("[data-testid=primary]").await?;
+    }
+    // Free: no payment screen; the check, then "Gửi hồ sơ".
+    app.wait_for("[data-testid=review]").await?;
+    app.screen_changed();
+    app.click("[data-testid=primary]").await?;
+    let code = app.text_of("[data-testid=dossier-code]").await?;
+    app.screen_changed();
+    app.screenshot(&shots.join(format!("{label}-submitted.png")))
+        .await?;
+    app.click("[data-testid=primary]").await?;
+    app.wait_for("[data-testid=start]").await?;
+    let (taps, typed) = app.counts();
+    eprintln!(
+        "[{label}] birth registration {code}: {taps} taps (target ≤ {MAX_TAPS}), \
+         {typed} typed keys ({} of the phone number + {} of the SMS code)",
+        PHONE.len(),
+        6
+    );
+    ensure!(taps <= MAX_TAPS, "{taps} taps, more than {MAX_TAPS}");
+    ensure!(
+        typed as usize == PHONE.len() + 6,
+        "{typed} keys typed: more than the phone number and the code"
+    );
+    app.close().await?;
+    kit.server.shutdown().await;
+    Ok(())
 }
