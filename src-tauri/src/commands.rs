@@ -462,6 +462,18 @@ pub fn mark_on_paper(
     Ok(view)
 }
 
+/// The procedure `code` in the backend's catalog (its last catalog while
+/// it cannot be reached).
+async fn find_procedure(
+    kiosk: &Kiosk,
+    code: &str,
+) -> Result<motcua_protocol::Procedure, CommandError> {
+    let catalog = kiosk.catalog().await?;
+    motcua_core::catalog::find(&catalog, code)
+        .cloned()
+        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no such procedure"))
+}
+
 /// What the fee of `procedure_code` is computed from: `copies` and the
 /// pages scanned in this session, as its rule reads them, and whether the
 /// rule asks how many copies.
@@ -472,9 +484,7 @@ async fn fee_inputs(
     copies: u32,
 ) -> Result<(Option<u32>, Option<u32>, bool), CommandError> {
     use motcua_protocol::FeeRule;
-    let catalog = kiosk.catalog().await?;
-    let procedure = motcua_core::catalog::find(&catalog, procedure_code)
-        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no such procedure"))?;
+    let procedure = find_procedure(kiosk, procedure_code).await?;
     Ok(match procedure.fee {
         FeeRule::PerCopy { .. } => (Some(copies.max(1)), None, true),
         FeeRule::PerPage { .. } => (Some(copies.max(1)), Some(session.page_count().max(1)), true),
@@ -642,9 +652,7 @@ async fn prepare_dossier(
     procedure_code: &str,
 ) -> Result<crate::dossier::Draft, CommandError> {
     let card = session_card(session)?;
-    let catalog = kiosk.catalog().await?;
-    let procedure = motcua_core::catalog::find(&catalog, procedure_code)
-        .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no such procedure"))?;
+    let procedure = find_procedure(kiosk, procedure_code).await?;
     let held = session.payment();
     let copies = held
         .as_ref()
@@ -665,7 +673,7 @@ async fn prepare_dossier(
     };
     let exemption = session.exemption();
     let inputs = crate::dossier::DraftInputs {
-        procedure,
+        procedure: &procedure,
         card: &card,
         account_id: session.account(),
         phone: session.phone(),
