@@ -402,6 +402,31 @@ async fn read_events(body: &mut axum::body::Body, want: &[&str]) -> Vec<(String,
     got
 }
 
+/// Waits up to 10 s for the stream `body` to end: `Ok(true)` when it does,
+/// `Err` when it does not. An event before the end fails the test, saying
+/// `what`.
+async fn stream_end(
+    body: &mut axum::body::Body,
+    what: &str,
+) -> Result<bool, tokio::time::error::Elapsed> {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match body.frame().await {
+                None => return true,
+                Some(Ok(f)) => {
+                    let text = f
+                        .into_data()
+                        .map(|d| String::from_utf8_lossy(&d).into_owned())
+                        .unwrap_or_default();
+                    assert!(!text.contains("event:"), "{what}: {text}");
+                }
+                Some(Err(e)) => panic!("{e}"),
+            }
+        }
+    })
+    .await
+}
+
 #[tokio::test]
 async fn the_event_stream_tells_every_change_by_kind_and_id_without_personal_data() {
     let t = app().await;
@@ -555,22 +580,7 @@ async fn the_event_stream_tells_every_change_by_kind_and_id_without_personal_dat
     // Shutting down ends the stream (else a graceful shutdown would wait
     // for it forever).
     t.state.events.close();
-    let end = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            match body.frame().await {
-                None => return true,
-                Some(Ok(f)) => {
-                    let text = f
-                        .into_data()
-                        .map(|d| String::from_utf8_lossy(&d).into_owned())
-                        .unwrap_or_default();
-                    assert!(!text.contains("event:"), "no event after close: {text}");
-                }
-                Some(Err(e)) => panic!("{e}"),
-            }
-        }
-    })
-    .await;
+    let end = stream_end(&mut body, "no event after close").await;
     assert_eq!(end, Ok(true), "the stream ends when the server shuts down");
 }
 
@@ -609,22 +619,7 @@ async fn a_stream_ends_at_the_first_event_after_its_session_has_ended() {
     let id = help(&t, "scan").await;
     let got = read_events(&mut live, &["help_request_created"]).await;
     assert_eq!(got[0].1["id"], id.as_str(), "the other session still hears");
-    let end = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            match ended.frame().await {
-                None => return true,
-                Some(Ok(f)) => {
-                    let text = f
-                        .into_data()
-                        .map(|d| String::from_utf8_lossy(&d).into_owned())
-                        .unwrap_or_default();
-                    assert!(!text.contains("event:"), "an event after logout: {text}");
-                }
-                Some(Err(e)) => panic!("{e}"),
-            }
-        }
-    })
-    .await;
+    let end = stream_end(&mut ended, "an event after logout").await;
     assert_eq!(end, Ok(true), "the logged-out stream ends");
 }
 
