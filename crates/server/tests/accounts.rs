@@ -695,13 +695,7 @@ async fn the_log_of_a_whole_flow_holds_no_personal_data() {
         call_with_headers(&failing, &t.token, "/v1/accounts/otp", &an(AN_PHONE)).await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
 
-    let log = String::from_utf8_lossy(
-        &captured
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    )
-    .into_owned();
+    let log = captured.text();
     assert!(
         log.contains("one-time code sent"),
         "nothing captured:\n{log}"

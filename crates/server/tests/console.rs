@@ -17,8 +17,6 @@ use serde_json::{Value, json};
 use support::*;
 use tower::ServiceExt;
 
-/// Free when on time; two required components.
-const FREE: &str = "1.001193";
 /// Flat 15.000 đ.
 const FLAT: &str = "1.004873";
 
@@ -482,20 +480,7 @@ async fn the_event_stream_tells_every_change_by_kind_and_id_without_personal_dat
             "POST",
             "/v1/dossiers",
             &[("authorization", &auth), ("idempotency-key", "k-dossier")],
-            Some(&json!({
-                "procedure_code": FREE,
-                "applicant": {
-                    "full_name": "NGUYỄN VĂN AN",
-                    "id_number": "001089012345",
-                    "date_of_birth": "1989-03-15",
-                    "address": "Số 5, Đông Sơn, Thanh Hóa",
-                    "phone": "0912345678",
-                },
-                "components": [
-                    {"component_id": "giay-chung-sinh", "on_paper": true},
-                    {"component_id": "to-khai", "uploads": [sha]},
-                ],
-            })),
+            Some(&birth_registration(&sha)),
         ),
     )
     .await;
@@ -1000,13 +985,7 @@ async fn the_log_of_the_console_names_no_person_and_no_secret() {
     )
     .await;
     assert_eq!(a.status, StatusCode::OK);
-    let text = String::from_utf8_lossy(
-        &captured
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    )
-    .into_owned();
+    let text = captured.text();
     assert!(
         text.contains("help request answered"),
         "the log is captured"

@@ -1137,13 +1137,7 @@ async fn the_log_holds_no_secret_signature_token_code_or_reference() {
     let cancelled = new_intent(&t, &qr(FLAT)).await;
     cancel_as(&t, &t.kiosk_a, cancelled["id"].as_str().unwrap_or_default()).await;
 
-    let log = String::from_utf8_lossy(
-        &captured
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    )
-    .into_owned();
+    let log = captured.text();
     for expected in [
         "payment intent created",
         "bank webhook refused: missing or wrong signature",

@@ -509,13 +509,7 @@ async fn the_log_holds_no_token_password_pin_or_user_name() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(send(&t, req).await.status, StatusCode::NO_CONTENT);
 
-    let log = String::from_utf8_lossy(
-        &captured
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    )
-    .into_owned();
+    let log = captured.text();
     assert!(
         log.contains("staff session opened"),
         "nothing captured:\n{log}"

@@ -23,6 +23,12 @@ pub const DISPLAY: &str = "Nguyễn Thị Lan";
 pub const PASSWORD: &str = "Hoa sen nở 2026";
 pub const PIN: &str = "482916";
 
+/// The applicant of the dossiers.
+pub const NAME: &str = "NGUYỄN VĂN AN";
+pub const ID_NUMBER: &str = "001089012345";
+pub const PHONE: &str = "0912345678";
+pub const ADDRESS: &str = "Số 5, Đông Sơn, Thanh Hóa";
+
 pub struct TestApp {
     pub dir: tempfile::TempDir,
     pub state: AppState,
@@ -412,4 +418,28 @@ where
     })
     .await;
     out.into_iter().flatten().collect()
+}
+
+pub fn applicant() -> Value {
+    json!({
+        "full_name": NAME,
+        "id_number": ID_NUMBER,
+        "date_of_birth": "1989-03-15",
+        "address": ADDRESS,
+        "phone": PHONE,
+    })
+}
+
+/// A birth registration (1.001193, free when on time) by `applicant()`,
+/// with the declaration uploaded as `sha` and the birth certificate on
+/// paper.
+pub fn birth_registration(sha: &str) -> Value {
+    json!({
+        "procedure_code": "1.001193",
+        "applicant": applicant(),
+        "components": [
+            {"component_id": "giay-chung-sinh", "on_paper": true},
+            {"component_id": "to-khai", "uploads": [sha]},
+        ],
+    })
 }
