@@ -758,10 +758,7 @@ async fn over_a_real_socket_with_the_kiosk_client() {
         )
         .await
         .unwrap_or_else(|e| panic!("add helper: {e}"));
-    let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    let running = motcua_server::serve_state(state, addr)
-        .await
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let running = support::serve(state).await;
     let client =
         ApiClient::new(&running.url(), token.expose()).unwrap_or_else(|e| panic!("client: {e}"));
 

@@ -319,10 +319,7 @@ async fn a_broken_catalog_file_stops_the_server_with_every_problem_named() {
 async fn over_a_real_socket_with_the_kiosk_client() {
     let (_dir, state) = support::open_state().await;
     let token = add_kiosk(&state, "kiosk-socket").await;
-    let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    let running = motcua_server::serve_state(state, addr)
-        .await
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let running = support::serve(state).await;
     let client = motcua_core::client::ApiClient::new(&running.url(), &token)
         .unwrap_or_else(|e| panic!("client: {e}"));
     let health = client

@@ -614,12 +614,7 @@ async fn the_kiosks_client_sends_its_heartbeat_over_a_socket() {
     use motcua_protocol::{DeviceHealth, DeviceState, KioskHeartbeat, ProblemCode};
     let t = app().await;
     let staff = login(&t).await;
-    let running = motcua_server::serve_state(
-        t.state.clone(),
-        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let running = serve(t.state.clone()).await;
     let beat = KioskHeartbeat {
         step: "identify".to_owned(),
         devices: DeviceHealth {
@@ -669,12 +664,7 @@ async fn the_kiosks_client_sends_its_heartbeat_over_a_socket() {
 async fn a_running_server_shuts_down_with_a_console_listening() {
     let t = app().await;
     let staff = login(&t).await;
-    let running = motcua_server::serve_state(
-        t.state.clone(),
-        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let running = serve(t.state.clone()).await;
     let resp = reqwest::Client::new()
         .get(format!("{}/v1/console/events", running.url()))
         .header("x-staff-token", &staff)

@@ -224,10 +224,7 @@ async fn a_helper_works_the_console_in_chromium() {
     // The real server on a socket: a staff account, two kiosks, 09:00 in
     // Vietnam by its clock.
     let t = app().await;
-    let running =
-        motcua_server::serve_state(t.state.clone(), SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+    let running = serve(t.state.clone()).await;
     let url = running.url();
     let http = reqwest::Client::new();
     let kiosk_a = ApiClient::new(&url, &t.kiosk_a).unwrap_or_else(|e| panic!("{e}"));

@@ -1200,10 +1200,7 @@ async fn over_a_real_socket_with_the_kiosk_client() {
     };
 
     let t = app().await;
-    let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    let running = motcua_server::serve_state(t.state.clone(), addr)
-        .await
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let running = serve(t.state.clone()).await;
     let client = ApiClient::new(&running.url(), &t.kiosk_a).unwrap_or_else(|e| panic!("{e}"));
 
     let q = client

@@ -159,6 +159,13 @@ pub async fn app_at(start: time::OffsetDateTime) -> TestApp {
     .await
 }
 
+/// Serves `state` over a socket on a free local port.
+pub async fn serve(state: AppState) -> motcua_server::Running {
+    motcua_server::serve_state(state, std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap_or_else(|e| panic!("start: {e}"))
+}
+
 /// Thursday 26 November 2026, 09:00 in Vietnam.
 pub async fn app() -> TestApp {
     app_at(time::macros::datetime!(2026-11-26 02:00 UTC)).await
