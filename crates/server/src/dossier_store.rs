@@ -9,6 +9,7 @@ use motcua_protocol::{DossierStatus, PaymentStatus};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
+use crate::idempotency::{Earlier, earlier};
 use crate::{Store, StoreError};
 
 /// A declared upload.
@@ -292,25 +293,28 @@ impl Store {
         new: &NewDossierRow,
     ) -> Result<Submitted, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let earlier = sqlx::query(
-            "SELECT code, request_hash FROM dossiers WHERE kiosk_name = ?1 AND idempotency_key = ?2",
+        match earlier(
+            &mut tx,
+            "dossiers",
+            "code",
+            &new.kiosk_name,
+            &new.idempotency_key,
+            &new.request_hash,
         )
-        .bind(&new.kiosk_name)
-        .bind(&new.idempotency_key)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(row) = earlier {
-            let hash: String = row.try_get("request_hash")?;
-            if hash != new.request_hash {
+        .await?
+        {
+            Earlier::Unused => {}
+            Earlier::Reused => {
                 tx.rollback().await?;
                 return Ok(Submitted::KeyReused);
             }
-            let code: String = row.try_get("code")?;
-            let found = dossier_in(&mut tx, &code).await?;
-            tx.rollback().await?;
-            return found
-                .map(|d| Submitted::Existing(Box::new(d)))
-                .ok_or_else(|| StoreError::Corrupt("a dossier vanished".to_owned()));
+            Earlier::Same(code) => {
+                let found = dossier_in(&mut tx, &code).await?;
+                tx.rollback().await?;
+                return found
+                    .map(|d| Submitted::Existing(Box::new(d)))
+                    .ok_or_else(|| StoreError::Corrupt("a dossier vanished".to_owned()));
+            }
         }
         for (_, _, sha) in &new.files {
             let complete: Option<i64> =

@@ -14,6 +14,7 @@ mod console_page;
 mod dossier_store;
 mod dossiers;
 mod error;
+mod idempotency;
 mod kiosks;
 mod payment_store;
 mod payments;

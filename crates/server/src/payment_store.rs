@@ -12,6 +12,7 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 use time::OffsetDateTime;
 
+use crate::idempotency::{Earlier, earlier};
 use crate::store::rfc3339;
 use crate::{Store, StoreError};
 
@@ -403,25 +404,29 @@ impl Store {
     pub(crate) async fn create_payment(&self, new: &NewPaymentRow) -> Result<Created, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         sweep_expired(&mut tx, new.created_at).await?;
-        let earlier = sqlx::query(
-            "SELECT id, request_hash FROM payments WHERE kiosk_name = ?1 AND idempotency_key = ?2",
+        match earlier(
+            &mut tx,
+            "payments",
+            "id",
+            &new.kiosk_name,
+            &new.idempotency_key,
+            &new.request_hash,
         )
-        .bind(&new.kiosk_name)
-        .bind(&new.idempotency_key)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(row) = earlier {
-            let hash: String = row.try_get("request_hash")?;
-            if hash != new.request_hash {
+        .await?
+        {
+            Earlier::Unused => {}
+            Earlier::Reused => {
                 tx.rollback().await?;
                 return Ok(Created::KeyReused);
             }
-            let id: String = row.try_get("id")?;
-            let found = payment_in(&mut tx, "p.id = ?1", &id).await?;
-            tx.commit().await?;
-            return found
-                .map(|p| Created::Existing(Box::new(p)))
-                .ok_or_else(|| StoreError::Corrupt("an intent vanished".to_owned()));
+            Earlier::Same(id) => {
+                let found = payment_in(&mut tx, "p.id = ?1", &id).await?;
+                // Committed, not rolled back: it keeps the sweep of expired intents.
+                tx.commit().await?;
+                return found
+                    .map(|p| Created::Existing(Box::new(p)))
+                    .ok_or_else(|| StoreError::Corrupt("an intent vanished".to_owned()));
+            }
         }
         let taken: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM payments WHERE reference = ?1 \

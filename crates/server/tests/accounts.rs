@@ -4,15 +4,15 @@
 
 #[path = "support/logs.rs"]
 mod logs;
+#[path = "support/app.rs"]
+mod support;
 use logs::capture_logs;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use http_body_util::BodyExt;
 use motcua_server::{AppState, Clock, Config, HttpGateway, ManualClock, Secret, SmsConfig};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 const AN_ID: &str = "001089012345";
 const AN_NAME: &str = "NGUYỄN VĂN AN";
@@ -78,22 +78,12 @@ fn code_in(text: &str) -> String {
 }
 
 async fn app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let config = Config::new(dir.path().to_path_buf());
-    let mut state = AppState::open(&config)
-        .await
-        .unwrap_or_else(|e| panic!("open: {e}"));
+    let (dir, mut state) = support::open_state().await;
     let clock = Arc::new(ManualClock::new(
         time::macros::datetime!(2026-03-02 02:00 UTC),
     ));
     state.clock = clock.clone();
-    let token = state
-        .store
-        .add_kiosk("kiosk-01", clock.now())
-        .await
-        .unwrap_or_else(|e| panic!("add kiosk: {e}"))
-        .expose()
-        .to_owned();
+    let token = support::kiosk_token(&state, "kiosk-01", clock.now()).await;
     TestApp {
         dir,
         state,
@@ -128,23 +118,8 @@ async fn call_as_helper(
         req = req.header(motcua_protocol::STAFF_TOKEN_HEADER, staff);
     }
     let req = req.body(Body::from(body.to_string())).unwrap_or_default();
-    let resp = motcua_server::router(state.clone())
-        .oneshot(req)
-        .await
-        .unwrap_or_else(|e| match e {});
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = resp
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    (
-        status,
-        headers,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let a = support::send_to(state, req).await;
+    (a.status, a.headers, a.body)
 }
 
 async fn post(t: &TestApp, uri: &str, body: &Value) -> (StatusCode, Value) {
@@ -183,12 +158,7 @@ async fn helper(t: &TestApp, user: &str) -> String {
     t.state
         .store
         .add_staff(
-            &motcua_server::NewStaff {
-                user: user.to_owned(),
-                display_name: None,
-                password: Secret::new("Mật khẩu đủ dài 2026"),
-                pin: Secret::new(HELPER_PIN),
-            },
+            &support::new_staff(user, None, "Mật khẩu đủ dài 2026", HELPER_PIN),
             t.clock.now(),
         )
         .await
@@ -725,13 +695,7 @@ async fn the_log_of_a_whole_flow_holds_no_personal_data() {
         call_with_headers(&failing, &t.token, "/v1/accounts/otp", &an(AN_PHONE)).await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
 
-    let log = String::from_utf8_lossy(
-        &captured
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    )
-    .into_owned();
+    let log = captured.text();
     assert!(
         log.contains("one-time code sent"),
         "nothing captured:\n{log}"
@@ -794,10 +758,7 @@ async fn over_a_real_socket_with_the_kiosk_client() {
         )
         .await
         .unwrap_or_else(|e| panic!("add helper: {e}"));
-    let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    let running = motcua_server::serve_state(state, addr)
-        .await
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let running = support::serve(state).await;
     let client =
         ApiClient::new(&running.url(), token.expose()).unwrap_or_else(|e| panic!("client: {e}"));
 

@@ -1,12 +1,13 @@
 //! The API against a real SQLite file: the router called directly, and once
 //! over a real socket through the kiosk's own client.
 
+#[path = "support/app.rs"]
+mod support;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use motcua_server::{AppState, Config};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 struct TestApp {
     _dir: tempfile::TempDir,
@@ -17,25 +18,11 @@ struct TestApp {
 
 /// Registers `name` and returns its token.
 async fn add_kiosk(state: &AppState, name: &str) -> String {
-    state
-        .store
-        .add_kiosk(name, time::OffsetDateTime::now_utc())
-        .await
-        .unwrap_or_else(|e| panic!("add kiosk: {e}"))
-        .expose()
-        .to_owned()
+    support::kiosk_token(state, name, time::OffsetDateTime::now_utc()).await
 }
 
 async fn app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        catalog: None,
-        sms: motcua_server::SmsConfig::default(),
-    };
-    let state = AppState::open(&config)
-        .await
-        .unwrap_or_else(|e| panic!("open: {e}"));
+    let (dir, state) = support::open_state().await;
     let token = add_kiosk(&state, "kiosk-01").await;
     TestApp {
         _dir: dir,
@@ -59,25 +46,14 @@ async fn call(t: &TestApp, mut req: Request<Body>) -> (StatusCode, String, Value
 
 /// Calls the router with the request as it is.
 async fn call_bare(t: &TestApp, req: Request<Body>) -> (StatusCode, String, Value) {
-    let resp = motcua_server::router(t.state.clone())
-        .oneshot(req)
-        .await
-        .unwrap_or_else(|e| match e {});
-    let status = resp.status();
-    let ctype = resp
-        .headers()
+    let a = support::send_to(&t.state, req).await;
+    let ctype = a
+        .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let bytes = resp
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, ctype, body)
+    (a.status, ctype, a.body)
 }
 
 fn get(uri: &str) -> Request<Body> {
@@ -295,11 +271,7 @@ async fn a_help_request_records_the_authenticated_kiosk_not_the_body() {
 #[tokio::test]
 async fn help_requests_survive_a_restart_of_the_server() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        catalog: None,
-        sms: motcua_server::SmsConfig::default(),
-    };
+    let config = Config::new(dir.path().to_path_buf());
     {
         let state = AppState::open(&config)
             .await
@@ -336,11 +308,7 @@ async fn a_broken_catalog_file_stops_the_server_with_every_problem_named() {
     let broken =
         motcua_core::catalog::SAMPLE_TOML.replacen("field = \"ho-tich\"", "field = \"nope\"", 1);
     std::fs::write(&path, broken).unwrap_or_else(|e| panic!("{e}"));
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        catalog: None,
-        sms: motcua_server::SmsConfig::default(),
-    };
+    let config = Config::new(dir.path().to_path_buf());
     match AppState::open(&config).await {
         Err(e) => assert!(e.to_string().contains("unknown field \"nope\""), "{e}"),
         Ok(_) => panic!("a broken catalog was accepted"),
@@ -349,20 +317,9 @@ async fn a_broken_catalog_file_stops_the_server_with_every_problem_named() {
 
 #[tokio::test]
 async fn over_a_real_socket_with_the_kiosk_client() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        catalog: None,
-        sms: motcua_server::SmsConfig::default(),
-    };
-    let state = AppState::open(&config)
-        .await
-        .unwrap_or_else(|e| panic!("open: {e}"));
+    let (_dir, state) = support::open_state().await;
     let token = add_kiosk(&state, "kiosk-socket").await;
-    let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    let running = motcua_server::serve_state(state, addr)
-        .await
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let running = support::serve(state).await;
     let client = motcua_core::client::ApiClient::new(&running.url(), &token)
         .unwrap_or_else(|e| panic!("client: {e}"));
     let health = client

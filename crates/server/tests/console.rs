@@ -17,8 +17,6 @@ use serde_json::{Value, json};
 use support::*;
 use tower::ServiceExt;
 
-/// Free when on time; two required components.
-const FREE: &str = "1.001193";
 /// Flat 15.000 đ.
 const FLAT: &str = "1.004873";
 
@@ -402,6 +400,31 @@ async fn read_events(body: &mut axum::body::Body, want: &[&str]) -> Vec<(String,
     got
 }
 
+/// Waits up to 10 s for the stream `body` to end: `Ok(true)` when it does,
+/// `Err` when it does not. An event before the end fails the test, saying
+/// `what`.
+async fn stream_end(
+    body: &mut axum::body::Body,
+    what: &str,
+) -> Result<bool, tokio::time::error::Elapsed> {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match body.frame().await {
+                None => return true,
+                Some(Ok(f)) => {
+                    let text = f
+                        .into_data()
+                        .map(|d| String::from_utf8_lossy(&d).into_owned())
+                        .unwrap_or_default();
+                    assert!(!text.contains("event:"), "{what}: {text}");
+                }
+                Some(Err(e)) => panic!("{e}"),
+            }
+        }
+    })
+    .await
+}
+
 #[tokio::test]
 async fn the_event_stream_tells_every_change_by_kind_and_id_without_personal_data() {
     let t = app().await;
@@ -457,20 +480,7 @@ async fn the_event_stream_tells_every_change_by_kind_and_id_without_personal_dat
             "POST",
             "/v1/dossiers",
             &[("authorization", &auth), ("idempotency-key", "k-dossier")],
-            Some(&json!({
-                "procedure_code": FREE,
-                "applicant": {
-                    "full_name": "NGUYỄN VĂN AN",
-                    "id_number": "001089012345",
-                    "date_of_birth": "1989-03-15",
-                    "address": "Số 5, Đông Sơn, Thanh Hóa",
-                    "phone": "0912345678",
-                },
-                "components": [
-                    {"component_id": "giay-chung-sinh", "on_paper": true},
-                    {"component_id": "to-khai", "uploads": [sha]},
-                ],
-            })),
+            Some(&birth_registration(&sha)),
         ),
     )
     .await;
@@ -555,22 +565,7 @@ async fn the_event_stream_tells_every_change_by_kind_and_id_without_personal_dat
     // Shutting down ends the stream (else a graceful shutdown would wait
     // for it forever).
     t.state.events.close();
-    let end = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            match body.frame().await {
-                None => return true,
-                Some(Ok(f)) => {
-                    let text = f
-                        .into_data()
-                        .map(|d| String::from_utf8_lossy(&d).into_owned())
-                        .unwrap_or_default();
-                    assert!(!text.contains("event:"), "no event after close: {text}");
-                }
-                Some(Err(e)) => panic!("{e}"),
-            }
-        }
-    })
-    .await;
+    let end = stream_end(&mut body, "no event after close").await;
     assert_eq!(end, Ok(true), "the stream ends when the server shuts down");
 }
 
@@ -609,22 +604,7 @@ async fn a_stream_ends_at_the_first_event_after_its_session_has_ended() {
     let id = help(&t, "scan").await;
     let got = read_events(&mut live, &["help_request_created"]).await;
     assert_eq!(got[0].1["id"], id.as_str(), "the other session still hears");
-    let end = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            match ended.frame().await {
-                None => return true,
-                Some(Ok(f)) => {
-                    let text = f
-                        .into_data()
-                        .map(|d| String::from_utf8_lossy(&d).into_owned())
-                        .unwrap_or_default();
-                    assert!(!text.contains("event:"), "an event after logout: {text}");
-                }
-                Some(Err(e)) => panic!("{e}"),
-            }
-        }
-    })
-    .await;
+    let end = stream_end(&mut ended, "an event after logout").await;
     assert_eq!(end, Ok(true), "the logged-out stream ends");
 }
 
@@ -634,12 +614,7 @@ async fn the_kiosks_client_sends_its_heartbeat_over_a_socket() {
     use motcua_protocol::{DeviceHealth, DeviceState, KioskHeartbeat, ProblemCode};
     let t = app().await;
     let staff = login(&t).await;
-    let running = motcua_server::serve_state(
-        t.state.clone(),
-        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let running = serve(t.state.clone()).await;
     let beat = KioskHeartbeat {
         step: "identify".to_owned(),
         devices: DeviceHealth {
@@ -689,12 +664,7 @@ async fn the_kiosks_client_sends_its_heartbeat_over_a_socket() {
 async fn a_running_server_shuts_down_with_a_console_listening() {
     let t = app().await;
     let staff = login(&t).await;
-    let running = motcua_server::serve_state(
-        t.state.clone(),
-        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    let running = serve(t.state.clone()).await;
     let resp = reqwest::Client::new()
         .get(format!("{}/v1/console/events", running.url()))
         .header("x-staff-token", &staff)
@@ -1005,13 +975,7 @@ async fn the_log_of_the_console_names_no_person_and_no_secret() {
     )
     .await;
     assert_eq!(a.status, StatusCode::OK);
-    let text = String::from_utf8_lossy(
-        &captured
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    )
-    .into_owned();
+    let text = captured.text();
     assert!(
         text.contains("help request answered"),
         "the log is captured"

@@ -180,25 +180,13 @@ async fn submit_dossier(http: &reqwest::Client, url: &str, kiosk: &str, tag: &st
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(appended.status().is_success(), "{appended:?}");
+    let mut dossier = birth_registration(&sha);
+    dossier["local_reference"] = json!(format!("QA-{tag}"));
     let submitted = http
         .post(format!("{url}/v1/dossiers"))
         .header("authorization", &auth)
         .header("idempotency-key", tag)
-        .json(&json!({
-            "procedure_code": "1.001193",
-            "applicant": {
-                "full_name": "NGUYỄN VĂN AN",
-                "id_number": "001089012345",
-                "date_of_birth": "1989-03-15",
-                "address": "Số 5, Đông Sơn, Thanh Hóa",
-                "phone": "0912345678",
-            },
-            "components": [
-                {"component_id": "giay-chung-sinh", "on_paper": true},
-                {"component_id": "to-khai", "uploads": [sha]},
-            ],
-            "local_reference": format!("QA-{tag}"),
-        }))
+        .json(&dossier)
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -236,10 +224,7 @@ async fn a_helper_works_the_console_in_chromium() {
     // The real server on a socket: a staff account, two kiosks, 09:00 in
     // Vietnam by its clock.
     let t = app().await;
-    let running =
-        motcua_server::serve_state(t.state.clone(), SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+    let running = serve(t.state.clone()).await;
     let url = running.url();
     let http = reqwest::Client::new();
     let kiosk_a = ApiClient::new(&url, &t.kiosk_a).unwrap_or_else(|e| panic!("{e}"));

@@ -19,21 +19,6 @@ const FREE: &str = "1.001193";
 /// Flat 15.000 đ; 3 working days; `to-khai` required, `giay-to-ly-hon` not.
 const FLAT: &str = "1.004873";
 
-const NAME: &str = "NGUYỄN VĂN AN";
-const ID_NUMBER: &str = "001089012345";
-const PHONE: &str = "0912345678";
-const ADDRESS: &str = "Số 5, Đông Sơn, Thanh Hóa";
-
-fn applicant() -> Value {
-    json!({
-        "full_name": NAME,
-        "id_number": ID_NUMBER,
-        "date_of_birth": "1989-03-15",
-        "address": ADDRESS,
-        "phone": PHONE,
-    })
-}
-
 async fn submit_as(t: &TestApp, auth: &str, key: &str, body: &Value) -> Answer {
     send(
         t,
@@ -55,15 +40,9 @@ async fn submit(t: &TestApp, key: &str, body: &Value) -> Answer {
 /// certificate on paper.
 async fn birth(t: &TestApp) -> Value {
     let sha = upload(t, &pdf(&uuid::Uuid::new_v4().to_string())).await;
-    json!({
-        "procedure_code": FREE,
-        "applicant": applicant(),
-        "components": [
-            {"component_id": "giay-chung-sinh", "on_paper": true},
-            {"component_id": "to-khai", "uploads": [sha]},
-        ],
-        "local_reference": "QA-0001",
-    })
+    let mut body = birth_registration(&sha);
+    body["local_reference"] = json!("QA-0001");
+    body
 }
 
 fn marital(payment_id: Option<&str>) -> Value {
@@ -849,13 +828,7 @@ async fn the_log_of_a_whole_flow_names_no_person_and_no_secret() {
         &json!({"status": "needs_more_documents", "note": note}),
     )
     .await;
-    let text = String::from_utf8_lossy(
-        &logs
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    )
-    .into_owned();
+    let text = logs.text();
     assert!(text.contains(&code), "the code is logged");
     for personal in [
         NAME,

@@ -2,12 +2,13 @@
 //! token of a registered, unrevoked kiosk; the open routes stay open; only a
 //! hash of a token is ever stored.
 
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use motcua_server::{AppState, Config, KioskError};
+#[path = "support/app.rs"]
+mod support;
+
+use axum::http::{HeaderMap, StatusCode, header};
+use motcua_server::{AppState, KioskError};
 use serde_json::{Value, json};
-use tower::ServiceExt;
+use support::{open_state, request, send_to};
 
 struct TestApp {
     dir: tempfile::TempDir,
@@ -15,10 +16,7 @@ struct TestApp {
 }
 
 async fn app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let state = AppState::open(&Config::new(dir.path().to_path_buf()))
-        .await
-        .unwrap_or_else(|e| panic!("open: {e}"));
+    let (dir, state) = open_state().await;
     TestApp { dir, state }
 }
 
@@ -27,13 +25,7 @@ fn now() -> time::OffsetDateTime {
 }
 
 async fn add(t: &TestApp, name: &str) -> String {
-    t.state
-        .store
-        .add_kiosk(name, now())
-        .await
-        .unwrap_or_else(|e| panic!("add {name}: {e}"))
-        .expose()
-        .to_owned()
+    support::kiosk_token(&t.state, name, now()).await
 }
 
 async fn call(
@@ -43,34 +35,10 @@ async fn call(
     auth: Option<&str>,
     body: Option<&Value>,
 ) -> (StatusCode, HeaderMap, Value) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(a) = auth {
-        req = req.header(header::AUTHORIZATION, a);
-    }
-    let req = match body {
-        Some(b) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap_or_else(|e| panic!("request: {e}"));
-    let resp = motcua_server::router(t.state.clone())
-        .oneshot(req)
-        .await
-        .unwrap_or_else(|e| match e {});
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = resp
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    (
-        status,
-        headers,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let headers: Vec<(&str, &str)> = auth.map(|a| ("authorization", a)).into_iter().collect();
+    let req = request(method, uri, &headers, body);
+    let a = send_to(&t.state, req).await;
+    (a.status, a.headers, a.body)
 }
 
 /// One request of each kiosk-facing route, with a body that would be

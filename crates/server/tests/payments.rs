@@ -6,23 +6,16 @@
 
 #[path = "support/logs.rs"]
 mod logs;
+#[path = "support/app.rs"]
+mod support;
 use logs::capture_logs;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use motcua_server::{AppState, Config, ManualClock, NewStaff, PaymentConfig, Secret};
+use axum::http::{Request, StatusCode, header};
+use motcua_server::PaymentConfig;
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-const SECRET: &str = "bí-mật-chung-với-ngân-hàng-2026";
-const BIN: &str = "970415";
-const ACCOUNT: &str = "113366668888";
-const ACCOUNT_NAME: &str = "UBND XA DONG SON";
-const USER: &str = "canbo.lan";
-const PASSWORD: &str = "Hoa sen nở 2026";
-const PIN: &str = "482916";
+use support::*;
 
 /// Flat 15.000 đ.
 const FLAT: &str = "1.004873";
@@ -33,149 +26,21 @@ const PER_PAGE: &str = "2.000815";
 /// Free when on time.
 const FREE: &str = "1.001193";
 
-struct TestApp {
-    dir: tempfile::TempDir,
-    state: AppState,
-    clock: Arc<ManualClock>,
-    /// Tokens of the kiosks `quay-a` and `quay-b`.
-    kiosk_a: String,
-    kiosk_b: String,
-}
-
-impl TestApp {
-    fn advance(&self, seconds: i64) {
-        self.clock.advance(time::Duration::seconds(seconds));
-    }
-
-    async fn db(&self) -> sqlx::SqlitePool {
-        let db = self.dir.path().join(motcua_server::DB_FILE);
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(&self.db().await)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
-    }
-}
-
 fn payment_config(secret: Option<&str>) -> PaymentConfig {
-    PaymentConfig::from_lookup(|name| match name {
-        "MOTCUA_BANK_BIN" => Some(BIN.to_owned()),
-        "MOTCUA_BANK_ACCOUNT" => Some(ACCOUNT.to_owned()),
-        "MOTCUA_BANK_ACCOUNT_NAME" => Some(ACCOUNT_NAME.to_owned()),
-        "MOTCUA_BANK_WEBHOOK_SECRET" => secret.map(str::to_owned),
-        "MOTCUA_RECEIPT_ISSUER" => Some("UBND xã Đông Sơn".to_owned()),
-        _ => None,
-    })
-    .unwrap_or_else(|e| panic!("payment config: {e}"))
+    payment_config_with(secret, Some("UBND xã Đông Sơn"))
 }
 
 async fn app_at(start: time::OffsetDateTime) -> TestApp {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let mut state = AppState::open(&Config::new(dir.path().to_path_buf()))
-        .await
-        .unwrap_or_else(|e| panic!("open: {e}"));
-    let clock = Arc::new(ManualClock::new(start));
-    state.clock = clock.clone();
-    state.payments = Arc::new(payment_config(Some(SECRET)));
-    let mut kiosks = Vec::new();
-    for name in ["quay-a", "quay-b"] {
-        let token = state
-            .store
-            .add_kiosk(name, start)
-            .await
-            .unwrap_or_else(|e| panic!("add {name}: {e}"));
-        kiosks.push(token.expose().to_owned());
-    }
-    state
-        .store
-        .add_staff(
-            &NewStaff {
-                user: USER.to_owned(),
-                display_name: Some("Nguyễn Thị Lan".to_owned()),
-                password: Secret::new(PASSWORD),
-                pin: Secret::new(PIN),
-            },
-            start,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("add staff: {e}"));
-    TestApp {
-        dir,
-        state,
-        clock,
-        kiosk_a: kiosks[0].clone(),
-        kiosk_b: kiosks[1].clone(),
-    }
+    app_with(
+        start,
+        Some(payment_config(Some(WEBHOOK_SECRET))),
+        vec![lan()],
+    )
+    .await
 }
 
 async fn app() -> TestApp {
     app_at(time::macros::datetime!(2026-03-02 02:00 UTC)).await
-}
-
-#[derive(Debug)]
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
-}
-
-impl Answer {
-    fn code(&self) -> &str {
-        self.body["code"].as_str().unwrap_or_default()
-    }
-
-    fn str(&self, field: &str) -> String {
-        self.body[field].as_str().unwrap_or_default().to_owned()
-    }
-}
-
-async fn send_to(state: &AppState, req: Request<Body>) -> Answer {
-    let resp = motcua_server::router(state.clone())
-        .oneshot(req)
-        .await
-        .unwrap_or_else(|e| match e {});
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = resp
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    Answer {
-        status,
-        headers,
-        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    }
-}
-
-async fn send(t: &TestApp, req: Request<Body>) -> Answer {
-    send_to(&t.state, req).await
-}
-
-fn request(
-    method: &str,
-    uri: &str,
-    headers: &[(&str, &str)],
-    body: Option<&Value>,
-) -> Request<Body> {
-    let mut req = Request::builder().method(method).uri(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let body = match body {
-        Some(b) => {
-            req = req.header(header::CONTENT_TYPE, "application/json");
-            Body::from(b.to_string())
-        }
-        None => Body::empty(),
-    };
-    req.body(body).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn bearer(token: &str) -> String {
@@ -261,7 +126,7 @@ fn webhook_request(body: &[u8], sig: &Sig<'_>) -> Request<Body> {
     let mut req =
         Request::post("/v1/bank/webhook").header(header::CONTENT_TYPE, "application/json");
     let value = match sig {
-        Sig::Good => Some(motcua_server::sign_webhook(SECRET, body)),
+        Sig::Good => Some(motcua_server::sign_webhook(WEBHOOK_SECRET, body)),
         Sig::With(secret) => Some(motcua_server::sign_webhook(secret, body)),
         Sig::Header(h) => Some((*h).to_owned()),
         Sig::Missing => None,
@@ -286,37 +151,6 @@ fn transfer(reference: &str, amount: u64, transaction_id: &str) -> Vec<u8> {
 
 async fn webhook(t: &TestApp, body: &[u8], sig: Sig<'_>) -> Answer {
     send(t, webhook_request(body, &sig)).await
-}
-
-async fn login(t: &TestApp) -> String {
-    let a = send(
-        t,
-        request(
-            "POST",
-            "/v1/staff/sessions",
-            &[],
-            Some(&json!({"user": USER, "password": PASSWORD})),
-        ),
-    )
-    .await;
-    assert_eq!(a.status, StatusCode::CREATED, "{a:?}");
-    a.str("token")
-}
-
-async fn unlock(t: &TestApp) -> String {
-    let auth = bearer(&t.kiosk_a);
-    let a = send(
-        t,
-        request(
-            "POST",
-            "/v1/staff/unlock",
-            &[("authorization", &auth)],
-            Some(&json!({"user": USER, "pin": PIN})),
-        ),
-    )
-    .await;
-    assert_eq!(a.status, StatusCode::CREATED, "{a:?}");
-    a.str("token")
 }
 
 async fn counter_list(t: &TestApp, headers: &[(&str, &str)], query: &str) -> Answer {
@@ -351,17 +185,6 @@ fn counter(code: &str) -> Value {
 
 fn qr(code: &str) -> Value {
     json!({"procedure_code": code, "method": "vietqr"})
-}
-
-fn problem(a: &Answer, status: StatusCode, code: &str) {
-    assert_eq!(a.status, status, "{a:?}");
-    assert_eq!(a.code(), code, "{a:?}");
-    assert_eq!(
-        a.headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok()),
-        Some("application/problem+json")
-    );
 }
 
 #[tokio::test]
@@ -626,17 +449,17 @@ async fn the_vietqr_payload_parses_back_with_the_amount_and_reference() {
     .await;
     let reference = p["reference"].as_str().unwrap_or_default();
     let q = &p["vietqr"];
-    assert_eq!(q["bank_bin"], BIN);
-    assert_eq!(q["account_number"], ACCOUNT);
-    assert_eq!(q["account_name"], ACCOUNT_NAME);
+    assert_eq!(q["bank_bin"], BANK_BIN);
+    assert_eq!(q["account_number"], BANK_ACCOUNT);
+    assert_eq!(q["account_name"], BANK_ACCOUNT_NAME);
     assert_eq!(q["sample"], false);
     let payload = q["payload"].as_str().unwrap_or_default();
     let decoded = motcua_core::vietqr::decode(payload).unwrap_or_else(|e| panic!("{e}: {payload}"));
     assert!(decoded.dynamic);
     let tr = decoded.transfer;
     assert_eq!(tr.amount, Some(10_000));
-    assert_eq!(tr.bin, BIN);
-    assert_eq!(tr.account, ACCOUNT);
+    assert_eq!(tr.bin, BANK_BIN);
+    assert_eq!(tr.account, BANK_ACCOUNT);
     assert_eq!(tr.reference.as_deref(), Some(reference));
     assert_eq!(
         tr.purpose.as_deref(),
@@ -680,7 +503,7 @@ async fn the_webhook_wants_the_signature_of_the_raw_body() {
         StatusCode::UNAUTHORIZED,
         "bad_signature",
     );
-    let good = motcua_server::sign_webhook(SECRET, &body);
+    let good = motcua_server::sign_webhook(WEBHOOK_SECRET, &body);
     for bad in [
         good.trim_start_matches("sha256="),
         "sha256=",
@@ -1274,7 +1097,7 @@ async fn the_log_holds_no_secret_signature_token_code_or_reference() {
         .unwrap_or_default()
         .to_owned();
     let body = transfer(&reference, 8000, "FT-LOG-1");
-    let signature = motcua_server::sign_webhook(SECRET, &body);
+    let signature = motcua_server::sign_webhook(WEBHOOK_SECRET, &body);
     let forged = motcua_server::sign_webhook("a-guess-at-the-secret", &body);
     assert_eq!(
         webhook(&t, &body, Sig::Header(&forged)).await.status,
@@ -1314,13 +1137,7 @@ async fn the_log_holds_no_secret_signature_token_code_or_reference() {
     let cancelled = new_intent(&t, &qr(FLAT)).await;
     cancel_as(&t, &t.kiosk_a, cancelled["id"].as_str().unwrap_or_default()).await;
 
-    let log = String::from_utf8_lossy(
-        &captured
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    )
-    .into_owned();
+    let log = captured.text();
     for expected in [
         "payment intent created",
         "bank webhook refused: missing or wrong signature",
@@ -1356,7 +1173,7 @@ async fn the_log_holds_no_secret_signature_token_code_or_reference() {
         "the counter code {code} in the log:\n{log}"
     );
     for secret in [
-        SECRET,
+        WEBHOOK_SECRET,
         helper_sig,
         forged.trim_start_matches("sha256="),
         &t.kiosk_a,
@@ -1369,7 +1186,7 @@ async fn the_log_holds_no_secret_signature_token_code_or_reference() {
         "Nguyễn Thị Lan",
         &reference,
         &counter_ref,
-        ACCOUNT,
+        BANK_ACCOUNT,
     ] {
         assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
     }
@@ -1383,10 +1200,7 @@ async fn over_a_real_socket_with_the_kiosk_client() {
     };
 
     let t = app().await;
-    let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    let running = motcua_server::serve_state(t.state.clone(), addr)
-        .await
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let running = serve(t.state.clone()).await;
     let client = ApiClient::new(&running.url(), &t.kiosk_a).unwrap_or_else(|e| panic!("{e}"));
 
     let q = client

@@ -4,123 +4,35 @@
 
 #[path = "support/logs.rs"]
 mod logs;
+#[path = "support/app.rs"]
+mod support;
 use logs::capture_logs;
-use std::sync::Arc;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
-use http_body_util::BodyExt;
-use motcua_server::{AppState, Clock, Config, ManualClock, NewStaff, Secret, StaffError};
+use axum::http::{Request, StatusCode, header};
+use motcua_server::{Clock, StaffError};
 use serde_json::{Value, json};
-use tower::ServiceExt;
+use support::*;
 
-const USER: &str = "canbo.lan";
-const DISPLAY: &str = "Nguyễn Thị Lan";
-const PASSWORD: &str = "Hoa sen nở 2026";
-const PIN: &str = "482916";
 const MINH: &str = "canbo.minh";
 const MINH_PASSWORD: &str = "Trống đồng Đông Sơn";
 const MINH_PIN: &str = "730518";
 
-struct TestApp {
-    dir: tempfile::TempDir,
-    state: AppState,
-    clock: Arc<ManualClock>,
-    /// Tokens of the kiosks `quay-a` and `quay-b`.
-    kiosk_a: String,
-    kiosk_b: String,
-}
-
 impl TestApp {
-    fn advance(&self, seconds: i64) {
-        self.clock.advance(time::Duration::seconds(seconds));
-    }
-
-    async fn db(&self) -> sqlx::SqlitePool {
-        let db = self.dir.path().join(motcua_server::DB_FILE);
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
-
     async fn sessions(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM staff_sessions")
-            .fetch_one(&self.db().await)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
+        self.count("SELECT COUNT(*) FROM staff_sessions").await
     }
 }
 
-fn new_staff(user: &str, name: Option<&str>, password: &str, pin: &str) -> NewStaff {
-    NewStaff {
-        user: user.to_owned(),
-        display_name: name.map(str::to_owned),
-        password: Secret::new(password),
-        pin: Secret::new(pin),
-    }
-}
-
+/// The app with the helpers Lan and Minh (no display name), and the
+/// payment settings `AppState::open` chose.
 async fn app() -> TestApp {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let mut state = AppState::open(&Config::new(dir.path().to_path_buf()))
-        .await
-        .unwrap_or_else(|e| panic!("open: {e}"));
-    let start = time::macros::datetime!(2026-03-02 02:00 UTC);
-    let clock = Arc::new(ManualClock::new(start));
-    state.clock = clock.clone();
-    let mut kiosks = Vec::new();
-    for name in ["quay-a", "quay-b"] {
-        let token = state
-            .store
-            .add_kiosk(name, start)
-            .await
-            .unwrap_or_else(|e| panic!("add {name}: {e}"));
-        kiosks.push(token.expose().to_owned());
-    }
-    let (kiosk_a, kiosk_b) = (kiosks[0].clone(), kiosks[1].clone());
-    for s in [
-        new_staff(USER, Some(DISPLAY), PASSWORD, PIN),
-        new_staff(MINH, None, MINH_PASSWORD, MINH_PIN),
-    ] {
-        state
-            .store
-            .add_staff(&s, start)
-            .await
-            .unwrap_or_else(|e| panic!("add staff: {e}"));
-    }
-    TestApp {
-        dir,
-        state,
-        clock,
-        kiosk_a,
-        kiosk_b,
-    }
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
-}
-
-async fn send(t: &TestApp, req: Request<Body>) -> Answer {
-    let resp = motcua_server::router(t.state.clone())
-        .oneshot(req)
-        .await
-        .unwrap_or_else(|e| match e {});
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = resp
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    Answer {
-        status,
-        headers,
-        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    }
+    app_with(
+        time::macros::datetime!(2026-03-02 02:00 UTC),
+        None,
+        vec![lan(), new_staff(MINH, None, MINH_PASSWORD, MINH_PIN)],
+    )
+    .await
 }
 
 fn post(uri: &str, body: &Value, headers: &[(&str, &str)]) -> Request<Body> {
@@ -597,13 +509,7 @@ async fn the_log_holds_no_token_password_pin_or_user_name() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(send(&t, req).await.status, StatusCode::NO_CONTENT);
 
-    let log = String::from_utf8_lossy(
-        &captured
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    )
-    .into_owned();
+    let log = captured.text();
     assert!(
         log.contains("staff session opened"),
         "nothing captured:\n{log}"
@@ -642,10 +548,7 @@ async fn over_a_real_socket_with_the_kiosk_client() {
     use motcua_protocol::ProblemCode;
 
     let t = app().await;
-    let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    let running = motcua_server::serve_state(t.state.clone(), addr)
-        .await
-        .unwrap_or_else(|e| panic!("start: {e}"));
+    let running = serve(t.state.clone()).await;
     let client = ApiClient::new(&running.url(), &t.kiosk_a).unwrap_or_else(|e| panic!("{e}"));
 
     let wrong = client.unlock_staff(USER, "000111").await;

@@ -15,9 +15,19 @@ use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 
 pub const WEBHOOK_SECRET: &str = "bí-mật-chung-với-ngân-hàng-2026";
+pub const BANK_BIN: &str = "970415";
+pub const BANK_ACCOUNT: &str = "113366668888";
+pub const BANK_ACCOUNT_NAME: &str = "UBND XA DONG SON";
 pub const USER: &str = "canbo.lan";
+pub const DISPLAY: &str = "Nguyễn Thị Lan";
 pub const PASSWORD: &str = "Hoa sen nở 2026";
 pub const PIN: &str = "482916";
+
+/// The applicant of the dossiers.
+pub const NAME: &str = "NGUYỄN VĂN AN";
+pub const ID_NUMBER: &str = "001089012345";
+pub const PHONE: &str = "0912345678";
+pub const ADDRESS: &str = "Số 5, Đông Sơn, Thanh Hóa";
 
 pub struct TestApp {
     pub dir: tempfile::TempDir,
@@ -56,45 +66,80 @@ impl TestApp {
     }
 }
 
-pub async fn app_at(start: time::OffsetDateTime) -> TestApp {
+/// A server state over a new temporary data folder, as `AppState::open`
+/// leaves it.
+pub async fn open_state() -> (tempfile::TempDir, AppState) {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let mut state = AppState::open(&Config::new(dir.path().to_path_buf()))
+    let state = AppState::open(&Config::new(dir.path().to_path_buf()))
         .await
         .unwrap_or_else(|e| panic!("open: {e}"));
-    let clock = Arc::new(ManualClock::new(start));
-    state.clock = clock.clone();
-    state.payments = Arc::new(
-        PaymentConfig::from_lookup(|name| match name {
-            "MOTCUA_BANK_BIN" => Some("970415".to_owned()),
-            "MOTCUA_BANK_ACCOUNT" => Some("113366668888".to_owned()),
-            "MOTCUA_BANK_ACCOUNT_NAME" => Some("UBND XA DONG SON".to_owned()),
-            "MOTCUA_BANK_WEBHOOK_SECRET" => Some(WEBHOOK_SECRET.to_owned()),
-            _ => None,
-        })
-        .unwrap_or_else(|e| panic!("payment config: {e}")),
-    );
-    let mut kiosks = Vec::new();
-    for name in ["quay-a", "quay-b"] {
-        let token = state
-            .store
-            .add_kiosk(name, start)
-            .await
-            .unwrap_or_else(|e| panic!("add {name}: {e}"));
-        kiosks.push(token.expose().to_owned());
-    }
+    (dir, state)
+}
+
+/// Registers the kiosk `name` at `at`; its token.
+pub async fn kiosk_token(state: &AppState, name: &str, at: time::OffsetDateTime) -> String {
     state
         .store
-        .add_staff(
-            &NewStaff {
-                user: USER.to_owned(),
-                display_name: Some("Nguyễn Thị Lan".to_owned()),
-                password: Secret::new(PASSWORD),
-                pin: Secret::new(PIN),
-            },
-            start,
-        )
+        .add_kiosk(name, at)
         .await
-        .unwrap_or_else(|e| panic!("add staff: {e}"));
+        .unwrap_or_else(|e| panic!("add {name}: {e}"))
+        .expose()
+        .to_owned()
+}
+
+/// The test bank account, with the webhook `secret` and the receipt
+/// `issuer` when given.
+pub fn payment_config_with(secret: Option<&str>, issuer: Option<&str>) -> PaymentConfig {
+    PaymentConfig::from_lookup(|name| match name {
+        "MOTCUA_BANK_BIN" => Some(BANK_BIN.to_owned()),
+        "MOTCUA_BANK_ACCOUNT" => Some(BANK_ACCOUNT.to_owned()),
+        "MOTCUA_BANK_ACCOUNT_NAME" => Some(BANK_ACCOUNT_NAME.to_owned()),
+        "MOTCUA_BANK_WEBHOOK_SECRET" => secret.map(str::to_owned),
+        "MOTCUA_RECEIPT_ISSUER" => issuer.map(str::to_owned),
+        _ => None,
+    })
+    .unwrap_or_else(|e| panic!("payment config: {e}"))
+}
+
+pub fn new_staff(user: &str, name: Option<&str>, password: &str, pin: &str) -> NewStaff {
+    NewStaff {
+        user: user.to_owned(),
+        display_name: name.map(str::to_owned),
+        password: Secret::new(password),
+        pin: Secret::new(pin),
+    }
+}
+
+/// The helper `USER` (Nguyễn Thị Lan) with `PASSWORD` and `PIN`.
+pub fn lan() -> NewStaff {
+    new_staff(USER, Some(DISPLAY), PASSWORD, PIN)
+}
+
+/// The app at `start` with the kiosks `quay-a` and `quay-b` and the helpers
+/// `staff`; with `payments` when given, else the payment settings
+/// `AppState::open` chose.
+pub async fn app_with(
+    start: time::OffsetDateTime,
+    payments: Option<PaymentConfig>,
+    staff: Vec<NewStaff>,
+) -> TestApp {
+    let (dir, mut state) = open_state().await;
+    let clock = Arc::new(ManualClock::new(start));
+    state.clock = clock.clone();
+    if let Some(payments) = payments {
+        state.payments = Arc::new(payments);
+    }
+    let mut kiosks = Vec::new();
+    for name in ["quay-a", "quay-b"] {
+        kiosks.push(kiosk_token(&state, name, start).await);
+    }
+    for s in &staff {
+        state
+            .store
+            .add_staff(s, start)
+            .await
+            .unwrap_or_else(|e| panic!("add staff: {e}"));
+    }
     TestApp {
         dir,
         state,
@@ -102,6 +147,23 @@ pub async fn app_at(start: time::OffsetDateTime) -> TestApp {
         kiosk_a: kiosks[0].clone(),
         kiosk_b: kiosks[1].clone(),
     }
+}
+
+/// The app at `start` with the bank's webhook secret and the helper `USER`.
+pub async fn app_at(start: time::OffsetDateTime) -> TestApp {
+    app_with(
+        start,
+        Some(payment_config_with(Some(WEBHOOK_SECRET), None)),
+        vec![lan()],
+    )
+    .await
+}
+
+/// Serves `state` over a socket on a free local port.
+pub async fn serve(state: AppState) -> motcua_server::Running {
+    motcua_server::serve_state(state, std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap_or_else(|e| panic!("start: {e}"))
 }
 
 /// Thursday 26 November 2026, 09:00 in Vietnam.
@@ -131,7 +193,12 @@ impl Answer {
 }
 
 pub async fn send(t: &TestApp, req: Request<Body>) -> Answer {
-    let resp = motcua_server::router(t.state.clone())
+    send_to(&t.state, req).await
+}
+
+/// Calls the router of `state` with `req`.
+pub async fn send_to(state: &AppState, req: Request<Body>) -> Answer {
+    let resp = motcua_server::router(state.clone())
         .oneshot(req)
         .await
         .unwrap_or_else(|e| match e {});
@@ -358,4 +425,28 @@ where
     })
     .await;
     out.into_iter().flatten().collect()
+}
+
+pub fn applicant() -> Value {
+    json!({
+        "full_name": NAME,
+        "id_number": ID_NUMBER,
+        "date_of_birth": "1989-03-15",
+        "address": ADDRESS,
+        "phone": PHONE,
+    })
+}
+
+/// A birth registration (1.001193, free when on time) by `applicant()`,
+/// with the declaration uploaded as `sha` and the birth certificate on
+/// paper.
+pub fn birth_registration(sha: &str) -> Value {
+    json!({
+        "procedure_code": "1.001193",
+        "applicant": applicant(),
+        "components": [
+            {"component_id": "giay-chung-sinh", "on_paper": true},
+            {"component_id": "to-khai", "uploads": [sha]},
+        ],
+    })
 }
