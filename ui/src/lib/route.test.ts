@@ -19,6 +19,22 @@ describe('deep links', () => {
     });
   });
 
+  it('opens the check, the submission and the lookup in mock mode, and never the submission without a code', () => {
+    expect(parseDeepLink('?mock=1&screen=lookup').route).toEqual({ screen: 'lookup' });
+    expect(parseDeepLink('?mock=1&screen=review&code=2.000635').route).toEqual({
+      screen: 'review',
+      code: '2.000635',
+      helperHere: false,
+    });
+    expect(parseDeepLink('?mock=1&screen=submitted&code=2.000635').route).toEqual({
+      screen: 'submitted',
+      code: '2.000635',
+      helperHere: false,
+    });
+    expect(parseDeepLink('?mock=1&screen=submitted').route).toEqual({ screen: 'welcome' });
+    expect(parseDeepLink('?screen=lookup').route).toEqual({ screen: 'welcome' });
+  });
+
   it('ignores a detail without a sane code', () => {
     expect(parseDeepLink('?mock=1&screen=detail').route).toEqual({ screen: 'welcome' });
     expect(parseDeepLink('?mock=1&screen=detail&code=%3Cscript%3E').route).toEqual({ screen: 'welcome' });

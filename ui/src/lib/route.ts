@@ -21,7 +21,7 @@ export type Route =
   | { screen: 'staff'; code: string; purpose: 'unlock'; index: number; helperHere: boolean }
   | { screen: 'handover'; code: string; reason: 'handover' | 'vouch' | 'vouched' }
   | { screen: 'review'; code: string; helperHere: boolean }
-  | { screen: 'submitted'; code: string }
+  | { screen: 'submitted'; code: string; helperHere: boolean }
   | { screen: 'lookup' };
 
 export type ScreenName = Route['screen'];
@@ -67,7 +67,7 @@ export function parseDeepLink(search: string): DeepLink {
   else if (screen === 'search') base.route = { screen: 'search' };
   else if (screen === 'lookup') base.route = { screen: 'lookup' };
   else if (screen === 'review' && code && CODE.test(code)) base.route = { screen: 'review', code, helperHere: false };
-  else if (screen === 'submitted' && code && CODE.test(code)) base.route = { screen: 'submitted', code };
+  else if (screen === 'submitted' && code && CODE.test(code)) base.route = { screen: 'submitted', code, helperHere: false };
   else if (screen === 'detail' && code && CODE.test(code)) base.route = { screen: 'detail', code };
   else if (screen === 'identify' && code && CODE.test(code)) base.route = { screen: 'identify', code };
   else if (screen === 'handover' && code && CODE.test(code)) base.route = { screen: 'handover', code, reason: 'handover' };
