@@ -310,12 +310,7 @@ pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timi
     t.rotate = start.elapsed();
 
     let start = Instant::now();
-    let mut data = encode_gray(&page, JPEG_QUALITY)?;
-    let mut mode = Mode::Gray;
-    if data.len() > PAGE_BUDGET {
-        data = encode_bilevel(&page);
-        mode = Mode::Bilevel;
-    }
+    let (data, mode) = encode_text_page(&page)?;
     let small = page.fit_within(THUMBNAIL_SIDE).ok_or(ScanError::Resample)?;
     let thumbnail = encode_gray(&small, 60)?;
     t.encode = start.elapsed();
@@ -363,6 +358,163 @@ pub fn encode_gray(g: &Gray, quality: u8) -> Result<Vec<u8>, ScanError> {
     encoder.set_density(jpeg_encoder::PixelDensity::dpi(dpi));
     encoder
         .encode(&g.data, w, h, jpeg_encoder::ColorType::Luma)
+        .map_err(|e| ScanError::Encode(e.to_string()))?;
+    Ok(out)
+}
+
+/// The gray page's JPEG size, predicted from a sample of its rows, must be
+/// more than this share above [`PAGE_BUDGET`] for the page to go bilevel
+/// without the gray JPEG being made at all; closer to the budget (or
+/// under it) the gray JPEG is made and its real size decides, as it always
+/// did. On the generated pages (blank to full, three sizes of type) the
+/// prediction is within 10 % of the budget of the real size (see the
+/// tests), so a page that fits is never sent bilevel on the prediction:
+/// the mode is the one measuring the whole gray JPEG gives.
+pub const PREDICT_MARGIN: f64 = 0.15;
+
+/// Rows sampled for [`predict_gray_size`]: every `SAMPLE_EVERY`th band of
+/// [`SAMPLE_BAND`] rows, a quarter of the page.
+const SAMPLE_EVERY: u32 = 4;
+/// See [`SAMPLE_EVERY`]: one row of 8×8 blocks.
+const SAMPLE_BAND: u32 = 8;
+
+/// Encodes a text page once: bilevel when the gray JPEG is predicted to be
+/// well over [`PAGE_BUDGET`] ([`PREDICT_MARGIN`]), otherwise the gray JPEG,
+/// kept when it fits and replaced by the bilevel page when it does not.
+pub fn encode_text_page(g: &Gray) -> Result<(Vec<u8>, Mode), ScanError> {
+    let over =
+        predict_gray_size(g)?.is_some_and(|n| n > PAGE_BUDGET as f64 * (1.0 + PREDICT_MARGIN));
+    if over {
+        return Ok((encode_bilevel(g), Mode::Bilevel));
+    }
+    let data = encode_gray(g, JPEG_QUALITY)?;
+    if data.len() > PAGE_BUDGET {
+        Ok((encode_bilevel(g), Mode::Bilevel))
+    } else {
+        Ok((data, Mode::Gray))
+    }
+}
+
+/// The size [`encode_gray`] at [`JPEG_QUALITY`] would give `g`, predicted
+/// by encoding one band of rows out of every [`SAMPLE_EVERY`] (a quarter
+/// of the work) and scaling up; `None` for a page too short to sample.
+pub fn predict_gray_size(g: &Gray) -> Result<Option<f64>, ScanError> {
+    if g.height < SAMPLE_BAND * SAMPLE_EVERY * 8 || g.width == 0 {
+        return Ok(None);
+    }
+    let bands = g.height.div_ceil(SAMPLE_BAND * SAMPLE_EVERY);
+    let sample = Bands {
+        g,
+        rows: u16::try_from(bands * SAMPLE_BAND)
+            .map_err(|_| ScanError::Encode("too tall".into()))?,
+    };
+    let n = encode_luma(sample, JPEG_QUALITY)?.len() as f64;
+    // A ratio estimate: the sample's bytes scaled by the whole page's
+    // activity over the sample's, which is far steadier than scaling by
+    // rows when a few lines of large type fall in or out of the sample.
+    let activity = row_activity(g);
+    let (mut total, mut sampled) = (0.0, 0.0);
+    for (y, a) in activity.iter().enumerate() {
+        let a = a + BLANK_ACTIVITY * f64::from(g.width);
+        total += a;
+        if sample.holds(y as u32) {
+            sampled += a;
+        }
+    }
+    if sampled <= 0.0 {
+        return Ok(None);
+    }
+    Ok(Some(
+        (n - JPEG_HEADERS).max(0.0) * total / sampled + JPEG_HEADERS,
+    ))
+}
+
+/// Bytes of a gray JPEG's markers and tables (JFIF, quantisation, frame,
+/// optimised Huffman tables, scan): not scaled with the sampled rows.
+const JPEG_HEADERS: f64 = 220.0;
+
+/// One band of [`SAMPLE_BAND`] rows out of every [`SAMPLE_EVERY`] of a gray page,
+/// as one image for the JPEG encoder.
+#[derive(Clone, Copy)]
+struct Bands<'a> {
+    g: &'a Gray,
+    rows: u16,
+}
+
+impl Bands<'_> {
+    /// The page's row that the sample's row `y` is.
+    fn source_row(&self, y: u32) -> u32 {
+        let group = y / SAMPLE_BAND;
+        // One band out of each group of SAMPLE_EVERY, at an offset that
+        // varies from group to group without a period: a fixed offset
+        // aliases with the pitch of the text lines.
+        let mixed = group.wrapping_mul(0x9E37_79B9).rotate_right(16);
+        let band = (group * SAMPLE_EVERY + mixed % SAMPLE_EVERY) * SAMPLE_BAND;
+        (band + y % SAMPLE_BAND).min(self.g.height - 1)
+    }
+
+    /// Whether the page's row `row` is in the sample.
+    fn holds(&self, row: u32) -> bool {
+        let group = row / (SAMPLE_BAND * SAMPLE_EVERY);
+        let y = group * SAMPLE_BAND + row % SAMPLE_BAND;
+        y < u32::from(self.rows) && self.source_row(y) == row
+    }
+}
+
+/// Per row, the sum of absolute differences to the pixel on the left and
+/// the pixel above: what a JPEG spends its bytes on.
+fn row_activity(g: &Gray) -> Vec<f64> {
+    let w = g.width as usize;
+    let mut above: &[u8] = &g.data[..w];
+    g.data
+        .chunks_exact(w)
+        .map(|row| {
+            let mut sum = 0u64;
+            for x in 1..w {
+                sum += u64::from(row[x].abs_diff(row[x - 1]));
+            }
+            for (a, b) in row.iter().zip(above) {
+                sum += u64::from(a.abs_diff(*b));
+            }
+            above = row;
+            sum as f64
+        })
+        .collect()
+}
+
+/// The activity (see [`row_activity`]) a pixel of blank paper counts for:
+/// a blank block still costs its JPEG a few bits.
+const BLANK_ACTIVITY: f64 = 0.75;
+
+impl jpeg_encoder::ImageBuffer for Bands<'_> {
+    fn get_jpeg_color_type(&self) -> jpeg_encoder::JpegColorType {
+        jpeg_encoder::JpegColorType::Luma
+    }
+
+    fn width(&self) -> u16 {
+        self.g.width as u16
+    }
+
+    fn height(&self) -> u16 {
+        self.rows
+    }
+
+    fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
+        let row = self.source_row(u32::from(y)) as usize;
+        let w = self.g.width as usize;
+        buffers[0].extend_from_slice(&self.g.data[row * w..][..w]);
+    }
+}
+
+/// [`encode_gray`]'s settings for any luma image.
+fn encode_luma(image: impl jpeg_encoder::ImageBuffer, quality: u8) -> Result<Vec<u8>, ScanError> {
+    let dpi = pdf::fitted_dpi(u32::from(image.width()), u32::from(image.height())).round() as u16;
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+    encoder.set_optimized_huffman_tables(true);
+    encoder.set_density(jpeg_encoder::PixelDensity::dpi(dpi));
+    encoder
+        .encode_image(image)
         .map_err(|e| ScanError::Encode(e.to_string()))?;
     Ok(out)
 }
