@@ -249,41 +249,59 @@ pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timi
     let start = Instant::now();
     let frame = gray.fit_within(ANALYSIS_SIDE).ok_or(ScanError::Resample)?;
     let detection = page::detect(&frame);
-    // With a page found, everything is measured on the page alone, and its
-    // corners are carried to full resolution.
-    let (analysis, quad) = match detection {
+    let (gw, gh) = (gray.width, gray.height);
+    // The page's corners carried to full resolution.
+    let quad = match detection {
         page::Detection::Page(q) => {
-            let (qw, qh) = page::page_size(&q);
-            let flat_page = page::warp(&frame, &q, qw.round() as u32, qh.round() as u32, 255)
-                .ok_or(ScanError::Resample)?;
             let (sx, sy) = (
-                f64::from(gray.width) / f64::from(frame.width),
-                f64::from(gray.height) / f64::from(frame.height),
+                f64::from(gw) / f64::from(frame.width),
+                f64::from(gh) / f64::from(frame.height),
             );
-            (flat_page, Some(q.map(|(x, y)| (x * sx, y * sy))))
+            Some(q.map(|(x, y)| (x * sx, y * sy)))
         }
-        _ => (frame, None),
+        _ => None,
     };
-    let flat = enhance::flatten(&analysis);
-    let skew = deskew::measure_skew(&flat);
+    // The output's geometry needs only the corners: the page is cut out
+    // and resampled at full resolution on a second thread while it is
+    // measured on the analysis copy on this one (a colour page's luma is
+    // resampled just as a gray page).
+    let (w, h) = page::output_size(quad.as_ref(), gw, gh);
+    let prepared = start.elapsed();
+    let (found, (page, resample_took)) = std::thread::scope(|s| {
+        let resample = s.spawn(move || {
+            let start = Instant::now();
+            let page = page::rectify(gray, quad.as_ref(), w, h, 255);
+            (page, start.elapsed())
+        });
+        let found = analyse(
+            &frame,
+            detection,
+            quad.as_ref(),
+            chroma.as_ref(),
+            (gw, gh),
+            options,
+        );
+        let resampled = resample
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (found, resampled)
+    });
+    drop(frame);
+    let found = found?;
+    let page = page.ok_or(ScanError::Resample)?;
+    t.analyse = prepared + found.took;
+    t.resample = resample_took;
+    let Analysis {
+        skew,
+        warnings,
+        measures,
+        chroma_measures,
+        in_colour,
+        ..
+    } = found;
     let skew_deg = skew.deg;
-    let measures = quality::measure(&analysis, &flat);
-    let mut warnings = quality::warnings(&measures);
-    if detection == page::Detection::CutOff {
-        warnings.insert(0, Warning::PageCutOff);
-    }
-    let chroma_measures = chroma
-        .as_ref()
-        .map(|c| colour::measure(c, (gray.width, gray.height), quad.as_ref(), &analysis));
-    let in_colour = match options.mode {
-        ModeChoice::Gray => false,
-        ModeChoice::Colour => true,
-        ModeChoice::Auto => chroma_measures.as_ref().is_some_and(colour::is_colour),
-    };
-    drop((analysis, flat));
-    t.analyse = start.elapsed();
     if in_colour {
-        let chroma = chroma.unwrap_or_else(|| colour::Chroma::neutral(gray.width, gray.height));
+        let chroma = chroma.unwrap_or_else(|| colour::Chroma::neutral(gw, gh));
         let found = colour::Found {
             quad,
             skew,
@@ -291,14 +309,9 @@ pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timi
             measures,
             content: colour::Content::of(chroma_measures.as_ref()),
         };
-        return colour::finish(gray, chroma, found, t);
+        return colour::finish(page, chroma, found, t);
     }
     drop(chroma);
-
-    let start = Instant::now();
-    let (w, h) = page::output_size(quad.as_ref(), gray.width, gray.height);
-    let page = page::rectify(gray, quad.as_ref(), w, h, 255).ok_or(ScanError::Resample)?;
-    t.resample = start.elapsed();
 
     let start = Instant::now();
     let mut page = enhance::flatten(&page);
@@ -309,10 +322,21 @@ pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timi
     let page = page.rotate(-skew_deg, 255);
     t.rotate = start.elapsed();
 
+    // The page on this thread, its thumbnail on a second one.
     let start = Instant::now();
-    let (data, mode) = encode_text_page(&page)?;
-    let small = page.fit_within(THUMBNAIL_SIDE).ok_or(ScanError::Resample)?;
-    let thumbnail = encode_gray(&small, 60)?;
+    let (encoded, thumbnail) = std::thread::scope(|s| {
+        let thumbnail = s.spawn(|| {
+            let small = page.fit_within(THUMBNAIL_SIDE).ok_or(ScanError::Resample)?;
+            encode_gray(&small, 60)
+        });
+        let encoded = encode_text_page(&page);
+        let thumbnail = thumbnail
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (encoded, thumbnail)
+    });
+    let (data, mode) = encoded?;
+    let thumbnail = thumbnail?;
     t.encode = start.elapsed();
 
     Ok((
@@ -329,6 +353,64 @@ pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timi
         },
         t,
     ))
+}
+
+/// What [`analyse`] found on the analysis copy.
+struct Analysis {
+    skew: deskew::Skew,
+    warnings: Vec<Warning>,
+    measures: quality::Measures,
+    chroma_measures: Option<colour::ChromaMeasures>,
+    in_colour: bool,
+    /// How long the analysis took.
+    took: Duration,
+}
+
+/// Measures the page on `frame`, the analysis copy of the decoded image
+/// (longer side [`ANALYSIS_SIDE`]): with a page found (`detection`), on
+/// the page alone, warped out of the frame; its skew, quality, and (from
+/// `chroma`, the decoded image's, `luma_size`, its size, and `quad`, the
+/// corners at full resolution) its colour.
+fn analyse(
+    frame: &Gray,
+    detection: page::Detection,
+    quad: Option<&page::Quad>,
+    chroma: Option<&colour::Chroma>,
+    luma_size: (u32, u32),
+    options: &Options,
+) -> Result<Analysis, ScanError> {
+    let start = Instant::now();
+    let warped;
+    let analysis = match detection {
+        page::Detection::Page(q) => {
+            let (qw, qh) = page::page_size(&q);
+            warped = page::warp(frame, &q, qw.round() as u32, qh.round() as u32, 255)
+                .ok_or(ScanError::Resample)?;
+            &warped
+        }
+        _ => frame,
+    };
+    let flat = enhance::flatten(analysis);
+    let skew = deskew::measure_skew(&flat);
+    let measures = quality::measure(analysis, &flat);
+    let mut warnings = quality::warnings(&measures);
+    if detection == page::Detection::CutOff {
+        warnings.insert(0, Warning::PageCutOff);
+    }
+    let chroma_measures = chroma.map(|c| colour::measure(c, luma_size, quad, analysis));
+    let in_colour = match options.mode {
+        ModeChoice::Gray => false,
+        ModeChoice::Colour => true,
+        ModeChoice::Auto => chroma_measures.as_ref().is_some_and(colour::is_colour),
+    };
+    Ok(Analysis {
+        skew,
+        warnings,
+        measures,
+        chroma_measures,
+        in_colour,
+        took: start.elapsed(),
+    })
 }
 
 /// The output size: the image fitted to A4's printable area at
