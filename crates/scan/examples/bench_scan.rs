@@ -453,7 +453,7 @@ struct Outcome {
     /// Median time the engine reports for its own work, ms (ours: bytes to
     /// finished PDF page; OpenCV: imread to imwrite).
     core_ms: Option<f64>,
-    /// Median CPU time of that same span, ms (ours only).
+    /// Median CPU time of that same span, all threads, ms (ours only).
     core_cpu_ms: Option<f64>,
     /// Largest peak RSS over the runs, MB.
     rss_mb: f64,
@@ -1123,10 +1123,11 @@ fn report(
          figure over ours. *Wall* and *CPU* (user + system) are the whole process (start, file \
          read, write); *core* is the engine's own \
          report: ours from the JPEG's bytes to the finished one-page PDF (`process` + \
-         `pdf::write`; wall and, from /proc/thread-self/schedstat, CPU time), OpenCV from \
+         `pdf::write`; wall and the process's CPU time, all threads), OpenCV from \
          `imread` to `imwrite`. On a machine shared with other work, wall times run above CPU \
-         times; the load averages above say how busy it was. Ours is single-threaded; \
-         ImageMagick and OpenCV may use both cores. Peers write a full-frame PNG (table \
+         times; the load averages above say how busy it was. All engines may use both cores \
+         (ours shares its work with a second thread), so on an idle machine wall time can be \
+         below CPU time. Peers write a full-frame PNG (table \
          included), ours a one-page PDF at 200 DPI. Residual skew is measured the same way for \
          every output, from tesseract's word boxes; CER is tesseract -l vie against the known \
          text (NFC, whitespace collapsed), all photos together.\n"
@@ -1155,7 +1156,10 @@ fn report(
     let _ = writeln!(
         r,
         "{}",
-        time_target("CPU time (an idle machine's wall time)", ours.core_cpu_ms)
+        time_target(
+            "CPU time, both threads (an idle machine's wall time is at most this)",
+            ours.core_cpu_ms,
+        )
     );
     let _ = writeln!(
         r,

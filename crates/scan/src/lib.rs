@@ -2,8 +2,10 @@
 //! document to a legible, small PDF page, with plain-language advice when
 //! the capture should be taken again.
 //!
-//! Pure and synchronous: bytes in, bytes out, no files, no devices, no
-//! threads. [`process`] runs the whole page pipeline:
+//! Pure and synchronous: bytes in, bytes out, no files, no devices. Inside
+//! a call the work is shared by two threads (`std::thread::scope`, all
+//! joined before it returns): a kiosk has at least two cores.
+//! [`process`] runs the whole page pipeline:
 //!
 //! 1. [`decode`]: JPEG (zune-jpeg, EXIF orientation honoured) or PNG straight
 //!    to gray; images above [`MAX_PIXELS`] are refused from their headers
@@ -16,13 +18,16 @@
 //!    ([`deskew`], projection profiles, ±15° to 0.1°) and the quality checks
 //!    ([`quality`]: blurred, too dark, glare, nothing found).
 //! 3. The page is resampled (and, when found, warped to a rectangle) to
-//!    fit A4 inside 10 mm margins at 200 DPI,
+//!    fit A4 inside 10 mm margins at 200 DPI — on a second thread, while
+//!    step 2 runs —,
 //!    flattened, contrast-stretched (paper pure white), turned straight
-//!    (bilinear) and encoded: a gray JPEG ([`JPEG_QUALITY`]) when it fits
-//!    [`PAGE_BUDGET`], otherwise bilevel (1 bit per pixel, Flate, ink
-//!    below [`BILEVEL_THRESHOLD`]), which keeps dense text sharp at a
-//!    fraction of the size. A small gray
-//!    thumbnail JPEG goes with each page.
+//!    (bilinear) and encoded once ([`encode_text_page`]): a gray JPEG
+//!    ([`JPEG_QUALITY`]) when it fits [`PAGE_BUDGET`], otherwise bilevel
+//!    (1 bit per pixel, Flate, ink below [`BILEVEL_THRESHOLD`]), which
+//!    keeps dense text sharp at a fraction of the size. The gray JPEG's
+//!    size is first predicted from a quarter of the rows
+//!    ([`predict_gray_size`]); a page predicted well over the budget goes
+//!    bilevel without it. A small gray thumbnail JPEG goes with each page.
 //!
 //! [`pdf::write`] then assembles one PDF per dossier component, one A4 page
 //! per image.
@@ -186,7 +191,9 @@ impl Page {
     }
 }
 
-/// Time spent in each stage of [`process_timed`].
+/// Time spent in each stage of [`process_timed`]. `resample` runs on a
+/// second thread beside `analyse`, so the stages add up to more than the
+/// wall time.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timings {
     pub decode: Duration,
