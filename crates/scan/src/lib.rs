@@ -467,21 +467,33 @@ const SAMPLE_EVERY: u32 = 4;
 /// See [`SAMPLE_EVERY`]: one row of 8×8 blocks.
 const SAMPLE_BAND: u32 = 8;
 
-/// Encodes a text page once: bilevel when the gray JPEG is predicted to be
-/// well over [`PAGE_BUDGET`] ([`PREDICT_MARGIN`]), otherwise the gray JPEG,
-/// kept when it fits and replaced by the bilevel page when it does not.
+/// Encodes a text page: bilevel when the gray JPEG is predicted to be
+/// well over [`PAGE_BUDGET`] ([`PREDICT_MARGIN`]) — the gray JPEG is then
+/// never made —, otherwise the gray JPEG, kept when it fits and replaced by
+/// the bilevel page when it does not.
+///
+/// The bilevel page is made on a second thread while the prediction runs
+/// (and the gray JPEG, if it is wanted): a phone photo of a text page
+/// mostly ends bilevel, and it is then ready when the prediction is; a
+/// page that stays gray has cost the second core's time only.
 pub fn encode_text_page(g: &Gray) -> Result<(Vec<u8>, Mode), ScanError> {
-    let over =
-        predict_gray_size(g)?.is_some_and(|n| n > PAGE_BUDGET as f64 * (1.0 + PREDICT_MARGIN));
-    if over {
-        return Ok((encode_bilevel(g), Mode::Bilevel));
-    }
-    let data = encode_gray(g, JPEG_QUALITY)?;
-    if data.len() > PAGE_BUDGET {
-        Ok((encode_bilevel(g), Mode::Bilevel))
-    } else {
-        Ok((data, Mode::Gray))
-    }
+    std::thread::scope(|s| {
+        let bilevel = s.spawn(|| encode_bilevel(g));
+        let over =
+            predict_gray_size(g)?.is_some_and(|n| n > PAGE_BUDGET as f64 * (1.0 + PREDICT_MARGIN));
+        let gray = if over {
+            None
+        } else {
+            Some(encode_gray(g, JPEG_QUALITY)?)
+        };
+        let bilevel = bilevel
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok(match gray {
+            Some(data) if data.len() <= PAGE_BUDGET => (data, Mode::Gray),
+            _ => (bilevel, Mode::Bilevel),
+        })
+    })
 }
 
 /// The size [`encode_gray`] at [`JPEG_QUALITY`] would give `g`, predicted
