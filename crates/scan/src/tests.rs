@@ -463,8 +463,8 @@ fn the_mode_is_chosen_without_encoding_twice_as_before() {
 
 #[test]
 fn phone_photos_of_text_pages_go_bilevel_within_budget() {
-    // A dense page photographed on a table, as in issue 5's benchmark: the
-    // prediction alone sends it bilevel, and it fits the budget.
+    // A dense page photographed on a table, as in issue 5's benchmark: it
+    // goes bilevel and fits the budget, with no warning.
     let paper = synth::text_page(2100, 2970, 225, 31);
     let corners = [
         (1100.0, 220.0),
