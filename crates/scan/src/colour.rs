@@ -192,8 +192,70 @@ fn split(data: &[u8], width: u32, height: u32, rgb: bool) -> (Gray, Chroma) {
     let mut luma = vec![0u8; w * h];
     let mut cb = vec![0u8; cwu * chu];
     let mut cr = vec![0u8; cwu * chu];
+    // The upper half of the chroma rows (and their luma rows) on a second
+    // thread, the lower half on this one; a small image on this one alone.
+    let mid = if w * h >= 1 << 18 { chu / 2 } else { 0 };
+    let (luma_top, luma_bottom) = luma.split_at_mut((2 * mid * w).min(w * h));
+    let (cb_top, cb_bottom) = cb.split_at_mut(mid * cwu);
+    let (cr_top, cr_bottom) = cr.split_at_mut(mid * cwu);
+    let (w32, h32) = (width, height);
+    std::thread::scope(|s| {
+        if mid > 0 {
+            s.spawn(move || {
+                split_rows(data, (w32, h32), rgb, 0, luma_top, cb_top, cr_top);
+            });
+        }
+        split_rows(
+            data,
+            (w32, h32),
+            rgb,
+            mid,
+            luma_bottom,
+            cb_bottom,
+            cr_bottom,
+        );
+    });
+    let plane = |data| Gray {
+        width: cw,
+        height: ch,
+        data,
+    };
+    (
+        Gray {
+            width,
+            height,
+            data: luma,
+        },
+        Chroma {
+            cb: plane(cb),
+            cr: plane(cr),
+        },
+    )
+}
+
+/// [`split`] for the chroma rows from `first` on: `luma` holds their luma
+/// rows (from row `2·first`), `cb` and `cr` the chroma rows.
+fn split_rows(
+    data: &[u8],
+    (width, height): (u32, u32),
+    rgb: bool,
+    first: usize,
+    luma: &mut [u8],
+    cb: &mut [u8],
+    cr: &mut [u8],
+) {
+    let (w, h) = (width as usize, height as usize);
+    let cwu = chroma_size(width, height).0 as usize;
+    if w == 0 || cwu == 0 {
+        return;
+    }
     let mut scratch = [vec![0u8; 3 * w], vec![0u8; 3 * w]];
-    for cy in 0..chu {
+    for (k, (cb_row, cr_row)) in cb
+        .chunks_exact_mut(cwu)
+        .zip(cr.chunks_exact_mut(cwu))
+        .enumerate()
+    {
+        let cy = first + k;
         // The row pair; a missing second row repeats the first, a missing
         // last column the one before: repeated pixels keep the mean exact.
         let ys = [2 * cy, (2 * cy + 1).min(h - 1)];
@@ -215,12 +277,12 @@ fn split(data: &[u8], width: u32, height: u32, rgb: bool) -> (Gray, Chroma) {
             .enumerate()
             .take(if ys[0] == ys[1] { 1 } else { 2 })
         {
-            for (l, p) in luma[w * y..][..w].iter_mut().zip(rows[k].chunks_exact(3)) {
+            let at = w * (y - 2 * first);
+            for (l, p) in luma[at..][..w].iter_mut().zip(rows[k].chunks_exact(3)) {
                 *l = p[0];
             }
         }
         let (top, bottom) = (rows[0], rows[1]);
-        let (cb_row, cr_row) = (&mut cb[cy * cwu..][..cwu], &mut cr[cy * cwu..][..cwu]);
         let mean = |a: u8, b: u8, c: u8, d: u8| {
             ((u16::from(a) + u16::from(b) + u16::from(c) + u16::from(d) + 2) / 4) as u8
         };
@@ -239,22 +301,6 @@ fn split(data: &[u8], width: u32, height: u32, rgb: bool) -> (Gray, Chroma) {
             cr_row[cwu - 1] = mean(top[i + 2], top[i + 2], bottom[i + 2], bottom[i + 2]);
         }
     }
-    let plane = |data| Gray {
-        width: cw,
-        height: ch,
-        data,
-    };
-    (
-        Gray {
-            width,
-            height,
-            data: luma,
-        },
-        Chroma {
-            cb: plane(cb),
-            cr: plane(cr),
-        },
-    )
 }
 
 /// Interleaved Y, Cb, Cr (`3·width·height` bytes) to luma and chroma.
@@ -988,22 +1034,21 @@ pub(crate) struct Found {
 }
 
 /// The output stages of a colour page, as [`crate::process_timed`] runs
-/// them for a gray one: rectified to A4 at 200 DPI, evened out, turned
-/// straight, encoded within the budget, with a colour thumbnail.
+/// them for a gray one: rectified to A4 at 200 DPI (`luma` already is, by
+/// [`page::rectify`] as for a gray page; the chroma follows it here),
+/// evened out, turned straight, encoded within the budget, with a colour
+/// thumbnail.
 pub(crate) fn finish(
-    luma: Gray,
+    mut luma: Gray,
     chroma: Chroma,
     found: Found,
     mut t: Timings,
 ) -> Result<(Page, Timings), ScanError> {
     let start = std::time::Instant::now();
-    let (w, h) = page::output_size(found.quad.as_ref(), luma.width, luma.height);
-    let mut luma =
-        page::rectify(luma, found.quad.as_ref(), w, h, 255).ok_or(ScanError::Resample)?;
     let mut chroma = chroma
-        .rectify(found.quad.as_ref(), w, h)
+        .rectify(found.quad.as_ref(), luma.width, luma.height)
         .ok_or(ScanError::Resample)?;
-    t.resample = start.elapsed();
+    t.resample += start.elapsed();
 
     let start = std::time::Instant::now();
     even_out(&mut luma, &mut chroma, found.content);

@@ -24,8 +24,9 @@ pub fn flatten(g: &Gray) -> Gray {
     let cw = g.width.div_ceil(CELL);
     let ch = g.height.div_ceil(CELL);
     let mut cells = vec![0u8; (cw * ch) as usize];
-    for cy in 0..ch {
-        for cx in 0..cw {
+    crate::gray::par_rows(&mut cells, cw as usize, g.data.len(), |cy, row| {
+        let cy = cy as u32;
+        for (cx, cell) in (0..cw).zip(row.iter_mut()) {
             let mut hist = [0u32; 256];
             let (x0, y0) = (cx * CELL, cy * CELL);
             let (x1, y1) = ((x0 + CELL).min(g.width), (y0 + CELL).min(g.height));
@@ -46,9 +47,9 @@ pub fn flatten(g: &Gray) -> Gray {
                     break;
                 }
             }
-            cells[(cy * cw + cx) as usize] = p90;
+            *cell = p90;
         }
-    }
+    });
     // Cells full of ink (a photo, a thick heading) read too dark: take the
     // brightest neighbour, then smooth with a 3×3 mean.
     let cells = max3(&cells, cw, ch);
@@ -68,12 +69,14 @@ pub fn flatten(g: &Gray) -> Gray {
     for (b, r) in recip.iter_mut().enumerate() {
         *r = (255 << 16) / (b as u32).max(16);
     }
-    let data = g
-        .data
-        .iter()
-        .zip(&background.data)
-        .map(|(&v, &b)| ((u32::from(v) * recip[b as usize]) >> 16).min(255) as u8)
-        .collect();
+    let w = g.width as usize;
+    let mut data = vec![0u8; g.data.len()];
+    crate::gray::par_rows(&mut data, w, g.data.len(), |y, out| {
+        let (src, bg) = (&g.data[y * w..][..w], &background.data[y * w..][..w]);
+        for ((o, &v), &b) in out.iter_mut().zip(src).zip(bg) {
+            *o = ((u32::from(v) * recip[b as usize]) >> 16).min(255) as u8;
+        }
+    });
     Gray {
         width: g.width,
         height: g.height,

@@ -79,12 +79,11 @@ impl Gray {
         let (cx, cy) = ((w as f64 - 1.0) / 2.0, (h as f64 - 1.0) / 2.0);
         let mut out = vec![fill; w * h];
         // Fixed-point weights (8 fractional bits) keep the inner loop integer.
-        for y in 0..h {
+        par_rows(&mut out, w, w * h, |y, row| {
             let dy = y as f64 - cy;
             // Source = R(-θ)·dest in image coordinates (y down): a
             // counter-clockwise turn on screen is a clockwise one in
             // y-down maths, so the inverse map uses +θ here.
-            let row = &mut out[y * w..(y + 1) * w];
             let mut sx = cos * (-cx) - sin * dy + cx;
             let mut sy = sin * (-cx) + cos * dy + cy;
             for px in row.iter_mut() {
@@ -103,7 +102,7 @@ impl Gray {
                 sx += cos;
                 sy += sin;
             }
-        }
+        });
         Gray {
             width: self.width,
             height: self.height,
@@ -161,6 +160,40 @@ impl Gray {
         }
         hist
     }
+}
+
+/// Images with fewer pixels than this are worked on one thread: a second
+/// one would cost about as much as it saves.
+const PAR_MIN_PIXELS: usize = 256 * 1024;
+
+/// Calls `row(y, pixels)` for each row of `out` (rows of `width` bytes),
+/// the upper half of the rows on this thread and the lower half on a
+/// second one (one thread when the job reads fewer than
+/// [`PAR_MIN_PIXELS`], `work`): for work where each output row depends only
+/// on inputs.
+pub(crate) fn par_rows<F>(out: &mut [u8], width: usize, work: usize, row: F)
+where
+    F: Fn(usize, &mut [u8]) + Sync,
+{
+    if width == 0 {
+        return;
+    }
+    let each = |first: usize, rows: &mut [u8]| {
+        for (k, r) in rows.chunks_exact_mut(width).enumerate() {
+            row(first + k, r);
+        }
+    };
+    let rows = out.len() / width;
+    if work < PAR_MIN_PIXELS || rows < 2 {
+        each(0, out);
+        return;
+    }
+    let mid = rows / 2;
+    let (top, bottom) = out.split_at_mut(mid * width);
+    std::thread::scope(|s| {
+        s.spawn(|| each(mid, bottom));
+        each(0, top);
+    });
 }
 
 /// The `p`-th percentile (0–100) of a histogram; 0 for an empty one.
@@ -233,6 +266,22 @@ mod tests {
         let s = g.fit_within(20).unwrap_or_else(|| panic!("resize failed"));
         assert_eq!((s.width, s.height), (20, 15));
         assert_eq!(g.fit_within(100), Some(g.clone()));
+    }
+
+    #[test]
+    fn rows_on_two_threads_each_get_their_own_index() {
+        for (w, h) in [(1000, 701), (1000, 2), (3, 5), (7, 1)] {
+            let mut out = vec![0u8; w * h];
+            par_rows(&mut out, w, PAR_MIN_PIXELS, |y, row| {
+                row.iter_mut().for_each(|p| *p = (y % 251) as u8);
+            });
+            for (y, row) in out.chunks_exact(w).enumerate() {
+                assert!(
+                    row.iter().all(|&p| p == (y % 251) as u8),
+                    "row {y} of {w}×{h}"
+                );
+            }
+        }
     }
 
     #[test]

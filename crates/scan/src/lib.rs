@@ -2,8 +2,10 @@
 //! document to a legible, small PDF page, with plain-language advice when
 //! the capture should be taken again.
 //!
-//! Pure and synchronous: bytes in, bytes out, no files, no devices, no
-//! threads. [`process`] runs the whole page pipeline:
+//! Pure and synchronous: bytes in, bytes out, no files, no devices. Inside
+//! a call the work is shared by two threads (`std::thread::scope`, all
+//! joined before it returns): a kiosk has at least two cores.
+//! [`process`] runs the whole page pipeline:
 //!
 //! 1. [`decode`]: JPEG (zune-jpeg, EXIF orientation honoured) or PNG straight
 //!    to gray; images above [`MAX_PIXELS`] are refused from their headers
@@ -16,13 +18,16 @@
 //!    ([`deskew`], projection profiles, ±15° to 0.1°) and the quality checks
 //!    ([`quality`]: blurred, too dark, glare, nothing found).
 //! 3. The page is resampled (and, when found, warped to a rectangle) to
-//!    fit A4 inside 10 mm margins at 200 DPI,
+//!    fit A4 inside 10 mm margins at 200 DPI — on a second thread, while
+//!    step 2 runs —,
 //!    flattened, contrast-stretched (paper pure white), turned straight
-//!    (bilinear) and encoded: a gray JPEG ([`JPEG_QUALITY`]) when it fits
-//!    [`PAGE_BUDGET`], otherwise bilevel (1 bit per pixel, Flate, ink
-//!    below [`BILEVEL_THRESHOLD`]), which keeps dense text sharp at a
-//!    fraction of the size. A small gray
-//!    thumbnail JPEG goes with each page.
+//!    (bilinear) and encoded once ([`encode_text_page`]): a gray JPEG
+//!    ([`JPEG_QUALITY`]) when it fits [`PAGE_BUDGET`], otherwise bilevel
+//!    (1 bit per pixel, Flate, ink below [`BILEVEL_THRESHOLD`]), which
+//!    keeps dense text sharp at a fraction of the size. The gray JPEG's
+//!    size is first predicted from a quarter of the rows
+//!    ([`predict_gray_size`]); a page predicted well over the budget goes
+//!    bilevel without it. A small gray thumbnail JPEG goes with each page.
 //!
 //! [`pdf::write`] then assembles one PDF per dossier component, one A4 page
 //! per image.
@@ -186,7 +191,9 @@ impl Page {
     }
 }
 
-/// Time spent in each stage of [`process_timed`].
+/// Time spent in each stage of [`process_timed`]. `resample` runs on a
+/// second thread beside `analyse`, so the stages add up to more than the
+/// wall time.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timings {
     pub decode: Duration,
@@ -249,41 +256,59 @@ pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timi
     let start = Instant::now();
     let frame = gray.fit_within(ANALYSIS_SIDE).ok_or(ScanError::Resample)?;
     let detection = page::detect(&frame);
-    // With a page found, everything is measured on the page alone, and its
-    // corners are carried to full resolution.
-    let (analysis, quad) = match detection {
+    let (gw, gh) = (gray.width, gray.height);
+    // The page's corners carried to full resolution.
+    let quad = match detection {
         page::Detection::Page(q) => {
-            let (qw, qh) = page::page_size(&q);
-            let flat_page = page::warp(&frame, &q, qw.round() as u32, qh.round() as u32, 255)
-                .ok_or(ScanError::Resample)?;
             let (sx, sy) = (
-                f64::from(gray.width) / f64::from(frame.width),
-                f64::from(gray.height) / f64::from(frame.height),
+                f64::from(gw) / f64::from(frame.width),
+                f64::from(gh) / f64::from(frame.height),
             );
-            (flat_page, Some(q.map(|(x, y)| (x * sx, y * sy))))
+            Some(q.map(|(x, y)| (x * sx, y * sy)))
         }
-        _ => (frame, None),
+        _ => None,
     };
-    let flat = enhance::flatten(&analysis);
-    let skew = deskew::measure_skew(&flat);
+    // The output's geometry needs only the corners: the page is cut out
+    // and resampled at full resolution on a second thread while it is
+    // measured on the analysis copy on this one (a colour page's luma is
+    // resampled just as a gray page).
+    let (w, h) = page::output_size(quad.as_ref(), gw, gh);
+    let prepared = start.elapsed();
+    let (found, (page, resample_took)) = std::thread::scope(|s| {
+        let resample = s.spawn(move || {
+            let start = Instant::now();
+            let page = page::rectify(gray, quad.as_ref(), w, h, 255);
+            (page, start.elapsed())
+        });
+        let found = analyse(
+            &frame,
+            detection,
+            quad.as_ref(),
+            chroma.as_ref(),
+            (gw, gh),
+            options,
+        );
+        let resampled = resample
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (found, resampled)
+    });
+    drop(frame);
+    let found = found?;
+    let page = page.ok_or(ScanError::Resample)?;
+    t.analyse = prepared + found.took;
+    t.resample = resample_took;
+    let Analysis {
+        skew,
+        warnings,
+        measures,
+        chroma_measures,
+        in_colour,
+        ..
+    } = found;
     let skew_deg = skew.deg;
-    let measures = quality::measure(&analysis, &flat);
-    let mut warnings = quality::warnings(&measures);
-    if detection == page::Detection::CutOff {
-        warnings.insert(0, Warning::PageCutOff);
-    }
-    let chroma_measures = chroma
-        .as_ref()
-        .map(|c| colour::measure(c, (gray.width, gray.height), quad.as_ref(), &analysis));
-    let in_colour = match options.mode {
-        ModeChoice::Gray => false,
-        ModeChoice::Colour => true,
-        ModeChoice::Auto => chroma_measures.as_ref().is_some_and(colour::is_colour),
-    };
-    drop((analysis, flat));
-    t.analyse = start.elapsed();
     if in_colour {
-        let chroma = chroma.unwrap_or_else(|| colour::Chroma::neutral(gray.width, gray.height));
+        let chroma = chroma.unwrap_or_else(|| colour::Chroma::neutral(gw, gh));
         let found = colour::Found {
             quad,
             skew,
@@ -291,14 +316,9 @@ pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timi
             measures,
             content: colour::Content::of(chroma_measures.as_ref()),
         };
-        return colour::finish(gray, chroma, found, t);
+        return colour::finish(page, chroma, found, t);
     }
     drop(chroma);
-
-    let start = Instant::now();
-    let (w, h) = page::output_size(quad.as_ref(), gray.width, gray.height);
-    let page = page::rectify(gray, quad.as_ref(), w, h, 255).ok_or(ScanError::Resample)?;
-    t.resample = start.elapsed();
 
     let start = Instant::now();
     let mut page = enhance::flatten(&page);
@@ -309,15 +329,21 @@ pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timi
     let page = page.rotate(-skew_deg, 255);
     t.rotate = start.elapsed();
 
+    // The page on this thread, its thumbnail on a second one.
     let start = Instant::now();
-    let mut data = encode_gray(&page, JPEG_QUALITY)?;
-    let mut mode = Mode::Gray;
-    if data.len() > PAGE_BUDGET {
-        data = encode_bilevel(&page);
-        mode = Mode::Bilevel;
-    }
-    let small = page.fit_within(THUMBNAIL_SIDE).ok_or(ScanError::Resample)?;
-    let thumbnail = encode_gray(&small, 60)?;
+    let (encoded, thumbnail) = std::thread::scope(|s| {
+        let thumbnail = s.spawn(|| {
+            let small = page.fit_within(THUMBNAIL_SIDE).ok_or(ScanError::Resample)?;
+            encode_gray(&small, 60)
+        });
+        let encoded = encode_text_page(&page);
+        let thumbnail = thumbnail
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (encoded, thumbnail)
+    });
+    let (data, mode) = encoded?;
+    let thumbnail = thumbnail?;
     t.encode = start.elapsed();
 
     Ok((
@@ -334,6 +360,64 @@ pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timi
         },
         t,
     ))
+}
+
+/// What [`analyse`] found on the analysis copy.
+struct Analysis {
+    skew: deskew::Skew,
+    warnings: Vec<Warning>,
+    measures: quality::Measures,
+    chroma_measures: Option<colour::ChromaMeasures>,
+    in_colour: bool,
+    /// How long the analysis took.
+    took: Duration,
+}
+
+/// Measures the page on `frame`, the analysis copy of the decoded image
+/// (longer side [`ANALYSIS_SIDE`]): with a page found (`detection`), on
+/// the page alone, warped out of the frame; its skew, quality, and (from
+/// `chroma`, the decoded image's, `luma_size`, its size, and `quad`, the
+/// corners at full resolution) its colour.
+fn analyse(
+    frame: &Gray,
+    detection: page::Detection,
+    quad: Option<&page::Quad>,
+    chroma: Option<&colour::Chroma>,
+    luma_size: (u32, u32),
+    options: &Options,
+) -> Result<Analysis, ScanError> {
+    let start = Instant::now();
+    let warped;
+    let analysis = match detection {
+        page::Detection::Page(q) => {
+            let (qw, qh) = page::page_size(&q);
+            warped = page::warp(frame, &q, qw.round() as u32, qh.round() as u32, 255)
+                .ok_or(ScanError::Resample)?;
+            &warped
+        }
+        _ => frame,
+    };
+    let flat = enhance::flatten(analysis);
+    let skew = deskew::measure_skew(&flat);
+    let measures = quality::measure(analysis, &flat);
+    let mut warnings = quality::warnings(&measures);
+    if detection == page::Detection::CutOff {
+        warnings.insert(0, Warning::PageCutOff);
+    }
+    let chroma_measures = chroma.map(|c| colour::measure(c, luma_size, quad, analysis));
+    let in_colour = match options.mode {
+        ModeChoice::Gray => false,
+        ModeChoice::Colour => true,
+        ModeChoice::Auto => chroma_measures.as_ref().is_some_and(colour::is_colour),
+    };
+    Ok(Analysis {
+        skew,
+        warnings,
+        measures,
+        chroma_measures,
+        in_colour,
+        took: start.elapsed(),
+    })
 }
 
 /// The output size: the image fitted to A4's printable area at
@@ -363,6 +447,175 @@ pub fn encode_gray(g: &Gray, quality: u8) -> Result<Vec<u8>, ScanError> {
     encoder.set_density(jpeg_encoder::PixelDensity::dpi(dpi));
     encoder
         .encode(&g.data, w, h, jpeg_encoder::ColorType::Luma)
+        .map_err(|e| ScanError::Encode(e.to_string()))?;
+    Ok(out)
+}
+
+/// The gray page's JPEG size, predicted from a sample of its rows, must be
+/// more than this share above [`PAGE_BUDGET`] for the page to go bilevel
+/// without the gray JPEG being made at all; closer to the budget (or
+/// under it) the gray JPEG is made and its real size decides, as it always
+/// did. On the generated pages (blank to full, three sizes of type) the
+/// prediction is within 10 % of the budget of the real size (see the
+/// tests), so a page that fits is never sent bilevel on the prediction:
+/// the mode is the one measuring the whole gray JPEG gives.
+pub const PREDICT_MARGIN: f64 = 0.15;
+
+/// Rows sampled for [`predict_gray_size`]: every `SAMPLE_EVERY`th band of
+/// [`SAMPLE_BAND`] rows, a quarter of the page.
+const SAMPLE_EVERY: u32 = 4;
+/// See [`SAMPLE_EVERY`]: one row of 8×8 blocks.
+const SAMPLE_BAND: u32 = 8;
+
+/// Encodes a text page: bilevel when the gray JPEG is predicted to be
+/// well over [`PAGE_BUDGET`] ([`PREDICT_MARGIN`]) — the gray JPEG is then
+/// never made —, otherwise the gray JPEG, kept when it fits and replaced by
+/// the bilevel page when it does not.
+///
+/// The bilevel page is made on a second thread while the prediction runs
+/// (and the gray JPEG, if it is wanted): a phone photo of a text page
+/// mostly ends bilevel, and it is then ready when the prediction is; a
+/// page that stays gray has cost the second core's time only.
+pub fn encode_text_page(g: &Gray) -> Result<(Vec<u8>, Mode), ScanError> {
+    std::thread::scope(|s| {
+        let bilevel = s.spawn(|| encode_bilevel(g));
+        let over =
+            predict_gray_size(g)?.is_some_and(|n| n > PAGE_BUDGET as f64 * (1.0 + PREDICT_MARGIN));
+        let gray = if over {
+            None
+        } else {
+            Some(encode_gray(g, JPEG_QUALITY)?)
+        };
+        let bilevel = bilevel
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok(match gray {
+            Some(data) if data.len() <= PAGE_BUDGET => (data, Mode::Gray),
+            _ => (bilevel, Mode::Bilevel),
+        })
+    })
+}
+
+/// The size [`encode_gray`] at [`JPEG_QUALITY`] would give `g`, predicted
+/// by encoding one band of rows out of every [`SAMPLE_EVERY`] (a quarter
+/// of the work) and scaling up; `None` for a page too short to sample.
+pub fn predict_gray_size(g: &Gray) -> Result<Option<f64>, ScanError> {
+    if g.height < SAMPLE_BAND * SAMPLE_EVERY * 8 || g.width == 0 {
+        return Ok(None);
+    }
+    let bands = g.height.div_ceil(SAMPLE_BAND * SAMPLE_EVERY);
+    let sample = Bands {
+        g,
+        rows: u16::try_from(bands * SAMPLE_BAND)
+            .map_err(|_| ScanError::Encode("too tall".into()))?,
+    };
+    let n = encode_luma(sample, JPEG_QUALITY)?.len() as f64;
+    // A ratio estimate: the sample's bytes scaled by the whole page's
+    // activity over the sample's, which is far steadier than scaling by
+    // rows when a few lines of large type fall in or out of the sample.
+    let activity = row_activity(g);
+    let (mut total, mut sampled) = (0.0, 0.0);
+    for (y, a) in activity.iter().enumerate() {
+        let a = a + BLANK_ACTIVITY * f64::from(g.width);
+        total += a;
+        if sample.holds(y as u32) {
+            sampled += a;
+        }
+    }
+    if sampled <= 0.0 {
+        return Ok(None);
+    }
+    Ok(Some(
+        (n - JPEG_HEADERS).max(0.0) * total / sampled + JPEG_HEADERS,
+    ))
+}
+
+/// Bytes of a gray JPEG's markers and tables (JFIF, quantisation, frame,
+/// optimised Huffman tables, scan): not scaled with the sampled rows.
+const JPEG_HEADERS: f64 = 220.0;
+
+/// One band of [`SAMPLE_BAND`] rows out of every [`SAMPLE_EVERY`] of a gray page,
+/// as one image for the JPEG encoder.
+#[derive(Clone, Copy)]
+struct Bands<'a> {
+    g: &'a Gray,
+    rows: u16,
+}
+
+impl Bands<'_> {
+    /// The page's row that the sample's row `y` is.
+    fn source_row(&self, y: u32) -> u32 {
+        let group = y / SAMPLE_BAND;
+        // One band out of each group of SAMPLE_EVERY, at an offset that
+        // varies from group to group without a period: a fixed offset
+        // aliases with the pitch of the text lines.
+        let mixed = group.wrapping_mul(0x9E37_79B9).rotate_right(16);
+        let band = (group * SAMPLE_EVERY + mixed % SAMPLE_EVERY) * SAMPLE_BAND;
+        (band + y % SAMPLE_BAND).min(self.g.height - 1)
+    }
+
+    /// Whether the page's row `row` is in the sample.
+    fn holds(&self, row: u32) -> bool {
+        let group = row / (SAMPLE_BAND * SAMPLE_EVERY);
+        let y = group * SAMPLE_BAND + row % SAMPLE_BAND;
+        y < u32::from(self.rows) && self.source_row(y) == row
+    }
+}
+
+/// Per row, the sum of absolute differences to the pixel on the left and
+/// the pixel above: what a JPEG spends its bytes on.
+fn row_activity(g: &Gray) -> Vec<f64> {
+    let w = g.width as usize;
+    let mut above: &[u8] = &g.data[..w];
+    g.data
+        .chunks_exact(w)
+        .map(|row| {
+            let mut sum = 0u64;
+            for x in 1..w {
+                sum += u64::from(row[x].abs_diff(row[x - 1]));
+            }
+            for (a, b) in row.iter().zip(above) {
+                sum += u64::from(a.abs_diff(*b));
+            }
+            above = row;
+            sum as f64
+        })
+        .collect()
+}
+
+/// The activity (see [`row_activity`]) a pixel of blank paper counts for:
+/// a blank block still costs its JPEG a few bits.
+const BLANK_ACTIVITY: f64 = 0.75;
+
+impl jpeg_encoder::ImageBuffer for Bands<'_> {
+    fn get_jpeg_color_type(&self) -> jpeg_encoder::JpegColorType {
+        jpeg_encoder::JpegColorType::Luma
+    }
+
+    fn width(&self) -> u16 {
+        self.g.width as u16
+    }
+
+    fn height(&self) -> u16 {
+        self.rows
+    }
+
+    fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
+        let row = self.source_row(u32::from(y)) as usize;
+        let w = self.g.width as usize;
+        buffers[0].extend_from_slice(&self.g.data[row * w..][..w]);
+    }
+}
+
+/// [`encode_gray`]'s settings for any luma image.
+fn encode_luma(image: impl jpeg_encoder::ImageBuffer, quality: u8) -> Result<Vec<u8>, ScanError> {
+    let dpi = pdf::fitted_dpi(u32::from(image.width()), u32::from(image.height())).round() as u16;
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+    encoder.set_optimized_huffman_tables(true);
+    encoder.set_density(jpeg_encoder::PixelDensity::dpi(dpi));
+    encoder
+        .encode_image(image)
         .map_err(|e| ScanError::Encode(e.to_string()))?;
     Ok(out)
 }

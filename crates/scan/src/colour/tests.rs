@@ -93,6 +93,43 @@ fn chroma_is_halved_by_averaging_at_any_size() {
 }
 
 #[test]
+fn the_split_on_two_threads_matches_pixel_by_pixel() {
+    // Large enough to be split on two threads, odd both ways.
+    let (w, h) = (723u32, 601u32);
+    let mut rng = crate::synth::Rng::new(5);
+    let data: Vec<u8> = (0..3 * w * h).map(|_| rng.range(0, 256) as u8).collect();
+    for rgb in [false, true] {
+        let (luma, chroma) = split(&data, w, h, rgb);
+        let ycc = |x: u32, y: u32| -> [u8; 3] {
+            let i = 3 * (y * w + x) as usize;
+            let p = [data[i], data[i + 1], data[i + 2]];
+            if rgb {
+                rgb_to_ycbcr(p[0], p[1], p[2])
+            } else {
+                p
+            }
+        };
+        for y in 0..h {
+            for x in 0..w {
+                assert_eq!(luma.get(x, y), ycc(x, y)[0], "luma ({x},{y}) rgb {rgb}");
+            }
+        }
+        let (cw, ch) = chroma_size(w, h);
+        for cy in 0..ch {
+            for cx in 0..cw {
+                let (x1, y1) = ((2 * cx + 1).min(w - 1), (2 * cy + 1).min(h - 1));
+                let px = [(2 * cx, 2 * cy), (x1, 2 * cy), (2 * cx, y1), (x1, y1)];
+                for (c, plane) in [(1, &chroma.cb), (2, &chroma.cr)] {
+                    let sum: u16 = px.iter().map(|&(x, y)| u16::from(ycc(x, y)[c])).sum();
+                    let want = ((sum + 2) / 4) as u8;
+                    assert_eq!(plane.get(cx, cy), want, "({cx},{cy}) plane {c} rgb {rgb}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn colour_files_decode_to_luma_and_chroma_gray_files_to_luma() {
     let photo = synth::photo(160, 120, 1);
     // Colour JPEG and PNG: chroma, and for a JPEG the same luma (its Y) as
