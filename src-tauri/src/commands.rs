@@ -727,7 +727,7 @@ pub async fn submit_dossier(
             "a required component has neither pages nor a paper mark",
         ));
     }
-    let item = OutgoingDossier::new(session.dossier_key(), draft.dossier.clone(), draft.files)
+    let item = OutgoingDossier::new(session.dossier_key(), draft.dossier, draft.files)
         .map_err(|e| CommandError::new(ErrorCode::SaveFailed, e.to_string()))?;
     let local_ref = kiosk.outbox.enqueue(item).await.map_err(|e| {
         tracing::error!(error = %e, "the dossier could not be saved in the outbox");
