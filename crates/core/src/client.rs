@@ -432,6 +432,22 @@ impl ApiClient {
         Self::read(resp).await
     }
 
+    /// Asks the server to check and keep an upload whose every byte it
+    /// holds: an empty chunk at the end (the server does this under the
+    /// upload's lock, so it never races a sender's own last chunk).
+    async fn finish_upload(&self, sha256: &str, size: u64) -> Result<UploadState, ClientError> {
+        let sha = sha256_id(sha256)?;
+        let resp = self
+            .http
+            .patch(format!("{}/v1/uploads/{sha}", self.base))
+            .header(UPLOAD_OFFSET_HEADER, size.to_string())
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(Vec::new())
+            .send()
+            .await?;
+        Self::read(resp).await
+    }
+
     /// Sends a whole document, resumably: declares it, then sends the
     /// chunks from what the server already holds (nothing when the same
     /// bytes were sent before), re-reading the state after a refused
@@ -455,12 +471,25 @@ impl ApiClient {
             if from >= bytes.len() {
                 // Every byte arrived and the upload is not complete yet:
                 // another sender's last chunk is being checked. Ask again
-                // shortly.
+                // shortly; after a few tries, ask the server to finish it
+                // (a sender cut off while its last chunk was checked leaves
+                // every byte staged and nobody to finish).
                 finishing += 1;
                 if finishing > MAX_OFFSET_RETRIES {
                     return Err(ClientError::Decode(
                         "upload holds every byte but does not complete".into(),
                     ));
+                }
+                if finishing > 2 {
+                    match self.finish_upload(&sha256, state.size).await {
+                        Ok(next) => {
+                            state = next;
+                            continue;
+                        }
+                        // Someone else finished or restarted it meanwhile.
+                        Err(e) if e.problem_code() == Some(ProblemCode::UploadOffsetMismatch) => {}
+                        Err(e) => return Err(e),
+                    }
                 }
                 tokio::time::sleep(Duration::from_millis(50 * u64::from(finishing))).await;
                 state = self.upload_state(&sha256).await?;

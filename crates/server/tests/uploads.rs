@@ -326,3 +326,35 @@ async fn chunks_racing_for_one_offset_append_once() {
     .await;
     assert_eq!(rest.body["complete"], true, "{rest:?}");
 }
+
+#[tokio::test]
+async fn an_upload_cut_off_after_its_last_byte_is_finished_by_the_next_sender() {
+    // Every byte staged, the upload never checked: what a sender cut off
+    // while the server hashed its last chunk (or a failed store) leaves.
+    let t = app().await;
+    let auth = t.auth_a();
+    let doc = pdf("giay chung sinh");
+    let sha = sha256(&doc);
+    let a = declare(&t, &auth, &sha, doc.len() as u64).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{a:?}");
+    let staging = t.dir.path().join(motcua_server::STAGING_DIR);
+    std::fs::create_dir_all(&staging).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(staging.join(format!("{sha}.part")), &doc).unwrap_or_else(|e| panic!("{e}"));
+    let stuck = upload_state(&t, &auth, &sha).await;
+    assert_eq!(stuck.u64("received"), doc.len() as u64, "{stuck:?}");
+    assert_eq!(stuck.body["complete"], false, "{stuck:?}");
+
+    // The kiosk's client sends it again: it finishes instead of waiting forever.
+    let running = serve(t.state.clone()).await;
+    let client = motcua_core::client::ApiClient::new(&running.url(), &t.kiosk_a)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let done = client.upload(&doc).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(done.complete, "{done:?}");
+    assert_eq!(done.media_type.as_deref(), Some("application/pdf"));
+    assert_eq!(
+        std::fs::read(object_path(&t, &sha)).unwrap_or_else(|e| panic!("{e}")),
+        doc
+    );
+    assert_eq!(staging_files(&t), 0, "the staged copy is gone");
+    running.shutdown().await;
+}
