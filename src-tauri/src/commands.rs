@@ -729,29 +729,50 @@ pub async fn submit_dossier(
     }
     let item = OutgoingDossier::new(session.dossier_key(), draft.dossier, draft.files)
         .map_err(|e| CommandError::new(ErrorCode::SaveFailed, e.to_string()))?;
+    // To ask the backend again for a dossier the worker delivered first.
+    let replay = (item.idempotency_key.clone(), item.dossier.clone());
     let local_ref = kiosk.outbox.enqueue(item).await.map_err(|e| {
         tracing::error!(error = %e, "the dossier could not be saved in the outbox");
         CommandError::new(ErrorCode::SaveFailed, e.to_string())
     })?;
     tracing::info!(local_ref = %local_ref, "dossier saved in the outbox");
-    let delivered =
-        match tokio::time::timeout(SUBMIT_WAIT, kiosk.outbox.deliver(&kiosk.client, &local_ref))
-            .await
-        {
-            Ok(Ok(Delivery::Delivered(d))) => Some(d),
-            Ok(Ok(Delivery::Queued { reason })) => {
+    let mut needs_helper = false;
+    let delivered = match tokio::time::timeout(
+        SUBMIT_WAIT,
+        kiosk.outbox.deliver(&kiosk.client, &local_ref),
+    )
+    .await
+    {
+        Ok(Ok(Delivery::Delivered(d))) => Some(d),
+        Ok(Ok(queued)) => {
+            needs_helper = queued.needs_helper();
+            if let Delivery::Queued { reason } = &queued {
                 tracing::warn!(local_ref = %local_ref, reason = %reason, "dossier queued");
-                None
             }
-            Ok(Err(e)) => {
-                tracing::warn!(local_ref = %local_ref, error = %e, "dossier queued");
-                None
+            None
+        }
+        // The outbox's worker took it first and the backend has it: the
+        // same key gives the same dossier back.
+        Ok(Err(motcua_core::outbox::OutboxError::NotFound(_))) => {
+            let (key, dossier) = &replay;
+            match tokio::time::timeout(SUBMIT_WAIT, kiosk.client.create_dossier(key, dossier)).await
+            {
+                Ok(Ok(d)) => Some(d),
+                _ => {
+                    tracing::warn!(local_ref = %local_ref, "delivered by the worker, not read back");
+                    None
+                }
             }
-            Err(_) => {
-                tracing::warn!(local_ref = %local_ref, "the backend was too slow: dossier queued");
-                None
-            }
-        };
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(local_ref = %local_ref, error = %e, "dossier queued");
+            None
+        }
+        Err(_) => {
+            tracing::warn!(local_ref = %local_ref, "the backend was too slow: dossier queued");
+            None
+        }
+    };
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
@@ -803,6 +824,7 @@ pub async fn submit_dossier(
     Ok(match delivered {
         Some(d) => crate::ipc::SubmitView {
             delivered: true,
+            needs_helper: false,
             code: Some(d.code.clone()),
             lookup_secret: Some(d.lookup_secret.clone()),
             local_reference: local_ref,
@@ -814,6 +836,7 @@ pub async fn submit_dossier(
         },
         None => crate::ipc::SubmitView {
             delivered: false,
+            needs_helper,
             code: None,
             lookup_secret: None,
             local_reference: local_ref,

@@ -444,6 +444,9 @@ pub struct SubmitView {
     /// The backend has the dossier (else it waits in the kiosk's outbox and
     /// will be sent by itself).
     pub delivered: bool,
+    /// Not delivered because the backend refused it for good (a helper must
+    /// look; the outbox keeps it and does not retry by itself).
+    pub needs_helper: bool,
     pub code: Option<String>,
     pub lookup_secret: Option<String>,
     /// The kiosk's own reference, printed on a receipt given while queued.

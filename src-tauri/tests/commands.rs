@@ -1193,6 +1193,7 @@ fn a_dossier_sent_while_the_backend_is_down_is_saved_and_delivered_later() {
     let sent = invoke(&h, "submit_dossier", json!({"procedureCode": "1.001193"}))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(sent["delivered"], false, "{sent}");
+    assert_eq!(sent["needsHelper"], false, "only waiting for the network");
     assert_eq!(sent["code"], Value::Null);
     let local = sent["localReference"]
         .as_str()
@@ -1312,4 +1313,30 @@ fn the_helper_console_sees_the_screen_the_devices_and_the_outbox() {
     assert_eq!(beat.devices.scanner, DeviceState::NotConfigured);
     assert_eq!(beat.devices.camera, DeviceState::NotConfigured);
     assert_eq!(beat.outbox_pending, 0);
+}
+
+#[test]
+fn a_dossier_the_backend_refuses_for_good_is_kept_for_a_helper() {
+    let photos = page_photos(1);
+    let h = harness(Options {
+        scanner: Some(format!("replay:{}", photos.path().display())),
+        ..Options::default()
+    });
+    invoke(&h, "read_card", json!({"payload": CARD})).unwrap_or_else(|e| panic!("{e}"));
+    scan_each(&h, &["to-khai"]);
+    // 2.000635 has a fee and nothing was paid: the backend refuses it
+    // (payment_required), which no retry can change.
+    let sent = invoke(&h, "submit_dossier", json!({"procedureCode": "2.000635"}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sent["delivered"], false, "{sent}");
+    assert_eq!(sent["needsHelper"], true, "{sent}");
+    let kiosk = h.window.state::<Kiosk>();
+    let pending =
+        tauri::async_runtime::block_on(kiosk.outbox.pending()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pending.len(), 1, "kept, not dropped");
+    assert_eq!(
+        pending[0].needs_helper.as_deref(),
+        Some("payment_required"),
+        "{pending:?}"
+    );
 }

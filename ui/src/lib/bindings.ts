@@ -718,6 +718,11 @@ export type SubmitView_Deserialize = {
 	 *  will be sent by itself).
 	 */
 	delivered: boolean,
+	/**
+	 *  Not delivered because the backend refused it for good (a helper must
+	 *  look; the outbox keeps it and does not retry by itself).
+	 */
+	needsHelper: boolean,
 	code?: string | null,
 	lookupSecret?: string | null,
 	/**  The kiosk's own reference, printed on a receipt given while queued. */
@@ -738,6 +743,11 @@ export type SubmitView_Serialize = {
 	 *  will be sent by itself).
 	 */
 	delivered: boolean,
+	/**
+	 *  Not delivered because the backend refused it for good (a helper must
+	 *  look; the outbox keeps it and does not retry by itself).
+	 */
+	needsHelper: boolean,
 	code: string | null,
 	lookupSecret: string | null,
 	/**  The kiosk's own reference, printed on a receipt given while queued. */

@@ -235,6 +235,7 @@ export const strings = {
   'submit.queuedHeading': 'Hồ sơ của Ông/Bà đã được lưu',
   'submit.queued': 'Hệ thống của trung tâm đang chậm. Hồ sơ đã được lưu an toàn trên máy và sẽ tự động gửi đi. Ông/Bà không cần làm lại.',
   'submit.localRef': 'Số phiếu lưu',
+  'submit.needsHelper': 'Hệ thống của trung tâm chưa nhận hồ sơ này. Hồ sơ vẫn được lưu trên máy. Cán bộ đang đến để kiểm tra và gửi giúp Ông/Bà.',
   'submit.failed': 'Máy chưa lưu được hồ sơ. Ông/Bà bấm “Thử lại” hoặc gọi cán bộ hỗ trợ.',
 
   'lookup.open': 'Tra cứu hồ sơ',

@@ -186,6 +186,7 @@ export function installMock(opts: MockOptions = {}): void {
         const p = MOCK_PROCEDURES.find((x) => x.code === args['procedureCode']);
         return {
           delivered: true,
+          needsHelper: false,
           code: '261126-0001',
           lookupSecret: '042917',
           localReference: 'K-7F3A9C',
