@@ -476,43 +476,68 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt("a dossier vanished".to_owned()))
     }
 
-    /// Wrong lookups of `code` since `since`, and the oldest of them.
-    pub(crate) async fn lookup_failures(
-        &self,
-        code: &str,
-        since: i64,
-    ) -> Result<(u32, Option<i64>), StoreError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM dossier_lookup_failures \
-             WHERE code = ?1 AND at > ?2",
-        )
-        .bind(code)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await?;
-        let n: i64 = row.try_get("n")?;
-        Ok((u32::try_from(n).unwrap_or(u32::MAX), row.try_get("oldest")?))
-    }
-
-    /// Records a wrong lookup of `code` at `now`, forgetting those older
-    /// than `forget_before`.
-    pub(crate) async fn record_lookup_failure(
+    /// Takes one lookup attempt of `code` at `now`, in one `BEGIN
+    /// IMMEDIATE` transaction with the count, so parallel guesses cannot
+    /// slip past the limit: `Ok(id)` of the attempt (counted as wrong until
+    /// [`Store::forget_lookup_attempt`]) with how many are counted now and
+    /// when the earliest of them was, or, when `max` attempts since `since`
+    /// are already counted, `Err(oldest)`. Attempts older than `since` are
+    /// forgotten.
+    pub(crate) async fn take_lookup_attempt(
         &self,
         code: &str,
         now: i64,
-        forget_before: i64,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        since: i64,
+        max: u32,
+    ) -> Result<Result<LookupAttempt, Option<i64>>, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query("DELETE FROM dossier_lookup_failures WHERE at <= ?1")
-            .bind(forget_before)
+            .bind(since)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO dossier_lookup_failures (code, at) VALUES (?1, ?2)")
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM dossier_lookup_failures \
+             WHERE code = ?1",
+        )
+        .bind(code)
+        .fetch_one(&mut *tx)
+        .await?;
+        let n: i64 = row.try_get("n")?;
+        let oldest: Option<i64> = row.try_get("oldest")?;
+        if n >= i64::from(max) {
+            tx.rollback().await?;
+            return Ok(Err(oldest));
+        }
+        let id = sqlx::query("INSERT INTO dossier_lookup_failures (code, at) VALUES (?1, ?2)")
             .bind(code)
             .bind(now)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .last_insert_rowid();
         tx.commit().await?;
+        Ok(Ok(LookupAttempt {
+            id,
+            counted: u32::try_from(n + 1).unwrap_or(u32::MAX),
+            oldest: oldest.unwrap_or(now).min(now),
+        }))
+    }
+
+    /// A lookup attempt turned out right: it does not count.
+    pub(crate) async fn forget_lookup_attempt(&self, id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM dossier_lookup_failures WHERE rowid = ?1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
+}
+
+/// A lookup attempt taken by [`Store::take_lookup_attempt`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LookupAttempt {
+    pub id: i64,
+    /// Attempts of the code counted in the window, this one included.
+    pub counted: u32,
+    /// When the earliest of them was.
+    pub oldest: i64,
 }

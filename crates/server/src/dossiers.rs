@@ -492,26 +492,33 @@ pub(crate) async fn lookup(
         )
         .with_retry_after(wait)
     };
-    let (failures, oldest) = s.store.lookup_failures(&code, since).await?;
-    if failures >= LOOKUP_MAX_FAILURES {
-        tracing::info!(dossier = %code, kiosk = %kiosk.name, "dossier lookup refused: locked");
-        return Err(locked(oldest));
-    }
+    // The attempt is counted before the secret is compared, so parallel
+    // guesses cannot get past the limit; a right one is then forgotten.
+    let attempt = match s
+        .store
+        .take_lookup_attempt(&code, now, since, LOOKUP_MAX_FAILURES)
+        .await?
+    {
+        Ok(attempt) => attempt,
+        Err(oldest) => {
+            tracing::info!(dossier = %code, kiosk = %kiosk.name, "dossier lookup refused: locked");
+            return Err(locked(oldest));
+        }
+    };
     let well_formed =
         secret.len() == LOOKUP_SECRET_DIGITS && secret.bytes().all(|b| b.is_ascii_digit());
     let found = s.store.dossier(&code).await?;
     match found {
         Some(d) if well_formed && same(&d.lookup_secret, secret) => {
+            s.store.forget_lookup_attempt(attempt.id).await?;
             tracing::info!(dossier = %d.code, kiosk = %kiosk.name, "dossier looked up");
             Ok(Json(lookup_of(d)))
         }
         _ => {
-            s.store.record_lookup_failure(&code, now, since).await?;
-            tracing::info!(dossier = %code, kiosk = %kiosk.name, failures = failures + 1,
+            tracing::info!(dossier = %code, kiosk = %kiosk.name, failures = attempt.counted,
                 "dossier lookup refused: unknown code or wrong secret");
-            if failures + 1 >= LOOKUP_MAX_FAILURES {
-                let (_, oldest) = s.store.lookup_failures(&code, since).await?;
-                return Err(locked(oldest));
+            if attempt.counted >= LOOKUP_MAX_FAILURES {
+                return Err(locked(Some(attempt.oldest)));
             }
             Err(not_found())
         }

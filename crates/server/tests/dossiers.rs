@@ -885,3 +885,48 @@ async fn the_holiday_file_in_the_data_folder_moves_due_dates_and_a_bad_one_stops
         Err(e) => assert!(e.to_string().contains("holiday"), "{e}"),
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_get_no_more_tries_than_sequential_ones() {
+    let t = app().await;
+    let a = submit(&t, "k", &birth(&t).await).await;
+    let code = a.str("code");
+    let secret = a.str("lookup_secret");
+    let wrong = if secret == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let auth = t.auth_a();
+    let mut guesses = tokio::task::JoinSet::new();
+    for _ in 0..30 {
+        let (state, auth, code) = (t.state.clone(), auth.clone(), code.clone());
+        guesses.spawn(async move {
+            send_to(
+                &state,
+                request(
+                    "POST",
+                    "/v1/dossiers/lookup",
+                    &[("authorization", &auth)],
+                    Some(&json!({"code": code, "secret": wrong})),
+                ),
+            )
+            .await
+            .status
+        });
+    }
+    let mut not_found = 0;
+    let mut locked = 0;
+    while let Some(status) = guesses.join_next().await {
+        match status.unwrap_or_else(|e| panic!("{e}")) {
+            StatusCode::NOT_FOUND => not_found += 1,
+            StatusCode::TOO_MANY_REQUESTS => locked += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    // Ten wrong secrets in the window, however they arrive: nine are told
+    // "not found", the tenth and every later one are locked out.
+    assert_eq!((not_found, locked), (9, 21));
+    let right = lookup(&t, &code, &secret).await;
+    problem(&right, StatusCode::TOO_MANY_REQUESTS, "lookup_locked");
+}
