@@ -91,7 +91,7 @@ pub mod printer {
     pub const OFFLINE: &str = "Máy in chưa sẵn sàng. Cán bộ sẽ in lại giấy hẹn cho Ông/Bà.";
     pub const TIMEOUT: &str = "Máy in không phản hồi. Cán bộ sẽ in lại giấy hẹn cho Ông/Bà.";
     pub const NOT_CONFIGURED: &str =
-        "Kiosk này chưa có máy in. Cán bộ sẽ in giấy hẹn cho Ông/Bà tại quầy.";
+        "Máy tự phục vụ này chưa nối với máy in. Cán bộ sẽ in giấy hẹn cho Ông/Bà tại quầy.";
     pub const FAILED: &str = "Không in được giấy hẹn. Cán bộ sẽ in lại cho Ông/Bà.";
 
     #[cfg(test)]
