@@ -46,16 +46,10 @@ impl Heartbeat {
         true
     }
 
+    /// The screen shown (checked by [`Heartbeat::set_step`]); empty before
+    /// the UI has said.
     fn step(&self) -> String {
-        self.step
-            .lock()
-            .map(|s| s.clone())
-            .unwrap_or_default()
-            .chars()
-            .take(32)
-            .collect::<String>()
-            .trim()
-            .to_owned()
+        self.step.lock().map(|s| s.clone()).unwrap_or_default()
     }
 }
 

@@ -257,17 +257,7 @@ async fn every_console_route_wants_a_console_session() {
     );
     // A session that has ended is refused too.
     let staff = login(&t).await;
-    let out = send(
-        &t,
-        request(
-            "DELETE",
-            "/v1/staff/sessions",
-            &[("x-staff-token", &staff)],
-            None,
-        ),
-    )
-    .await;
-    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    logout(&t, &staff).await;
     problem(
         &console_get(&t, &staff, "/v1/console/kiosks").await,
         StatusCode::UNAUTHORIZED,
@@ -590,17 +580,7 @@ async fn a_stream_ends_at_the_first_event_after_its_session_has_ended() {
         .await
         .unwrap_or_else(|e| match e {})
         .into_body();
-    let out = send(
-        &t,
-        request(
-            "DELETE",
-            "/v1/staff/sessions",
-            &[("x-staff-token", &staff)],
-            None,
-        ),
-    )
-    .await;
-    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    logout(&t, &staff).await;
     let id = help(&t, "scan").await;
     let got = read_events(&mut live, &["help_request_created"]).await;
     assert_eq!(got[0].1["id"], id.as_str(), "the other session still hears");

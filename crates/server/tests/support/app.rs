@@ -340,6 +340,21 @@ pub async fn login(t: &TestApp) -> String {
     a.str("token")
 }
 
+/// Ends the console session of `token` (204).
+pub async fn logout(t: &TestApp, token: &str) {
+    let out = send(
+        t,
+        request(
+            "DELETE",
+            "/v1/staff/sessions",
+            &[("x-staff-token", token)],
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT, "{out:?}");
+}
+
 pub async fn unlock(t: &TestApp) -> String {
     let auth = t.auth_a();
     let a = send(
