@@ -20,7 +20,13 @@ async function start(): Promise<void> {
   const mock = deepLink.mock && !window.__TAURI_INTERNALS__;
   if (mock) {
     const { installMock } = await import('./mock/install');
-    installMock({ helpFails: deepLink.help === 'error', listFails: deepLink.fail === 'list' });
+    // `bench=1` (scripts/bench-coldstart.sh): answer at once and say when the first screen is up.
+    const bench = new URLSearchParams(window.location.search).get('bench') === '1';
+    installMock({
+      helpFails: deepLink.help === 'error',
+      listFails: deepLink.fail === 'list',
+      ...(bench ? { delayMs: 0, readyBeacon: '/__ready' } : {}),
+    });
   } else if (!window.__TAURI_INTERNALS__) {
     console.warn('Not inside Tauri. Open with ?mock=1 for the sample catalogue.');
   }

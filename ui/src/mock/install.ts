@@ -18,16 +18,23 @@ import type {
 } from '../lib/bindings';
 import { MOCK_CARD, MOCK_PAGE_JPEG, MOCK_PROCEDURES, mockCatalog } from './catalog';
 
-export type MockOptions = { helpFails?: boolean; listFails?: boolean; delayMs?: number };
+export type MockOptions = {
+  helpFails?: boolean;
+  listFails?: boolean;
+  delayMs?: number;
+  /** scripts/bench-coldstart: GET this path once, when the first screen reports itself shown. */
+  readyBeacon?: string;
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function installMock(opts: MockOptions = {}): void {
   const delay = opts.delayMs ?? 250;
   let helpCalls = 0;
+  let beaconSent = false;
   const pages: string[] = [];
   mockIPC(async (cmd, payload) => {
-    await sleep(delay);
+    if (delay > 0) await sleep(delay);
     const args = (payload ?? {}) as Record<string, unknown>;
     switch (cmd) {
       case 'kiosk_info':
@@ -117,8 +124,13 @@ export function installMock(opts: MockOptions = {}): void {
       case 'watch_camera':
         // The preview has no camera: the identify screen shows the QR reader's picture.
         return false;
-      case 'speak':
       case 'report_screen':
+        if (opts.readyBeacon && !beaconSent) {
+          beaconSent = true;
+          void fetch(opts.readyBeacon).catch(() => undefined);
+        }
+        return null;
+      case 'speak':
       case 'stop_speaking':
       case 'stop_camera':
       case 'end_session':
