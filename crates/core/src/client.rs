@@ -110,6 +110,31 @@ pub struct ApiClient {
 /// re-read state does not explain (no progress) before it gives up.
 const MAX_OFFSET_RETRIES: u32 = 8;
 
+/// The most of an answer the client reads: the national catalogue is a few
+/// hundred kilobytes; a backend (or something posing as one) that sends more
+/// is refused instead of filling the kiosk's memory.
+pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads an answer's body, at most [`MAX_RESPONSE_BYTES`], refusing a longer
+/// one as soon as its length is declared or has been received.
+async fn bounded_body(mut resp: reqwest::Response) -> Result<Vec<u8>, ClientError> {
+    let too_long = || ClientError::Decode(format!("answer longer than {MAX_RESPONSE_BYTES} bytes"));
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
+    {
+        return Err(too_long());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(too_long());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 impl ApiClient {
     /// A client of the backend at `base` (e.g. `http://127.0.0.1:8080`)
     /// calling as the kiosk whose token is `kiosk_token`.
@@ -164,10 +189,11 @@ impl ApiClient {
 
     async fn read<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, ClientError> {
         let status = resp.status();
+        let body = bounded_body(resp).await?;
         if status.is_success() {
-            return Ok(resp.json::<T>().await?);
+            return serde_json::from_slice::<T>(&body)
+                .map_err(|e| ClientError::Decode(e.to_string()));
         }
-        let body = resp.bytes().await?;
         match serde_json::from_slice::<Problem>(&body) {
             Ok(p) => Err(ClientError::Problem(Box::new(p))),
             Err(_) => Err(ClientError::Status {
@@ -733,6 +759,77 @@ mod tests {
             ok.map(|c| c.base_url().to_owned()).ok().as_deref(),
             Some("http://127.0.0.1:8080")
         );
+    }
+
+    /// A one-connection backend that answers every request with `head`
+    /// followed by `body_len` bytes of JSON-looking filler, sent in chunks.
+    async fn endless_backend(head: String, body_len: usize) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        tokio::spawn(async move {
+            let Ok((mut s, _)) = listener.accept().await else {
+                return;
+            };
+            let mut req = [0u8; 4096];
+            let _ = s.read(&mut req).await;
+            if s.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            let chunk = vec![b' '; 64 * 1024];
+            let mut sent = 0;
+            while sent < body_len {
+                let n = chunk.len().min(body_len - sent);
+                if s.write_all(&chunk[..n]).await.is_err() {
+                    return; // the client hung up, as it should
+                }
+                sent += n;
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn an_answer_longer_than_the_limit_is_refused_not_read_into_memory() {
+        let over = MAX_RESPONSE_BYTES + 1;
+        // Declared too long: refused before reading the body.
+        let declared = endless_backend(
+            format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {over}\r\n\r\n"),
+            over,
+        )
+        .await;
+        // Not declared (read until the connection closes): refused once past the limit.
+        let undeclared = endless_backend(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n".into(),
+            over,
+        )
+        .await;
+        for base in [declared, undeclared] {
+            let Ok(c) = ApiClient::new(&base, "t0ken") else {
+                panic!("valid URL refused")
+            };
+            let got = c.catalog().await;
+            match got {
+                Err(ClientError::Decode(why)) => assert!(why.contains("longer than"), "{why}"),
+                other => panic!("{base}: {other:?}"),
+            }
+        }
+        // A short answer of the same kind still reads (and fails only as JSON).
+        let short = endless_backend(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 10\r\n\r\n"
+                .into(),
+            10,
+        )
+        .await;
+        let Ok(c) = ApiClient::new(&short, "t0ken") else {
+            panic!("valid URL refused")
+        };
+        match c.catalog().await {
+            Err(ClientError::Decode(why)) => assert!(!why.contains("longer than"), "{why}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[tokio::test]
