@@ -681,12 +681,18 @@ impl Outbox {
         client: &ApiClient,
         mut each: impl FnMut(&Delivery),
     ) -> Result<(), OutboxError> {
+        // A next attempt further away than the longest backoff was planned
+        // by a clock that has since been set back (a kiosk whose time was
+        // wrong until it reached a time server): due now, not in hours.
+        let now = now_ms();
+        let cap = i64::try_from(self.inner.options.backoff_cap.as_millis()).unwrap_or(i64::MAX);
         let due: Vec<String> = sqlx::query_scalar(
             "SELECT local_ref FROM outbox_dossiers
-              WHERE needs_helper IS NULL AND next_attempt_ms <= ?
+              WHERE needs_helper IS NULL AND (next_attempt_ms <= ? OR next_attempt_ms > ?)
               ORDER BY next_attempt_ms, created_ms",
         )
-        .bind(now_ms())
+        .bind(now)
+        .bind(now.saturating_add(cap))
         .fetch_all(&self.inner.pool)
         .await?;
         for local_ref in due {

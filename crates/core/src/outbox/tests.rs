@@ -493,6 +493,52 @@ async fn failures_are_retried_refusals_kept_for_a_helper_and_an_ack_deletes() {
 }
 
 #[tokio::test]
+async fn an_attempt_planned_before_the_clock_was_set_back_is_due_now() {
+    let answer = Arc::new(Mutex::new(Answer::Accept));
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let base = fake_backend(answer, seen).await;
+    let client = ApiClient::new(&base, "kiosk-token").unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempdir();
+    let (db, key) = paths(&dir);
+    let outbox = Outbox::open_with(
+        &db,
+        &key,
+        OutboxOptions {
+            backoff_base: Duration::from_secs(2),
+            backoff_cap: Duration::from_secs(3600),
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let near = outbox
+        .enqueue(item("key-near", 1))
+        .await
+        .unwrap_or_default();
+    let far = outbox.enqueue(item("key-far", 2)).await.unwrap_or_default();
+    // `near` waits half an hour (within the backoff cap): not due yet.
+    // `far` waits a day, which no backoff plans: the clock was a day ahead
+    // when it was planned, so it is due now.
+    let cap = i64::try_from(outbox.inner.options.backoff_cap.as_millis()).unwrap_or(i64::MAX);
+    for (local_ref, wait) in [(&near, cap / 2), (&far, 24 * 3600 * 1000)] {
+        sqlx::query("UPDATE outbox_dossiers SET next_attempt_ms = ? WHERE local_ref = ?")
+            .bind(now_ms() + wait)
+            .bind(local_ref)
+            .execute(&outbox.inner.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(outbox.deliver_due(&client).await.unwrap_or(99), 1);
+    let left: Vec<String> = outbox
+        .pending()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| p.local_ref)
+        .collect();
+    assert_eq!(left, vec![near]);
+}
+
+#[tokio::test]
 async fn the_worker_delivers_on_enqueue_and_stops_promptly() {
     let answer = Arc::new(Mutex::new(Answer::Unavailable));
     let seen = Arc::new(Mutex::new(Seen::default()));
