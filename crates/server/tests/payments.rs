@@ -807,7 +807,7 @@ async fn the_counter_lists_and_confirms_with_a_console_session_only() {
     assert_eq!(a.body["receipt"]["method"], "counter");
     assert_eq!(a.body["receipt"]["amount"], 16_000);
     let recorded: (String, String) =
-        sqlx::query_as("SELECT p.confirmed_by_user, p.paid_by FROM payments p WHERE p.id = ?1")
+        sqlx::query_as("SELECT p.confirmed_by_user, p.paid_by FROM payments p WHERE p.id = $1")
             .bind(id)
             .fetch_one(&t.db().await)
             .await
@@ -816,7 +816,7 @@ async fn the_counter_lists_and_confirms_with_a_console_session_only() {
     // Bound, not written into the SQL: sqlx logs statements, and the log
     // test of this binary looks for the user name.
     let staff_match: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM payments p JOIN staff s ON s.id = p.confirmed_by WHERE s.user = ?1",
+        "SELECT COUNT(*) FROM payments p JOIN staff s ON s.id = p.confirmed_by WHERE s.user = $1",
     )
     .bind(USER)
     .fetch_one(&t.db().await)
@@ -953,7 +953,7 @@ async fn expiry_follows_the_clock() {
 }
 
 async fn numbers(t: &TestApp, symbol: &str) -> Vec<i64> {
-    sqlx::query_scalar("SELECT number FROM receipts WHERE symbol = ?1 ORDER BY number")
+    sqlx::query_scalar("SELECT number FROM receipts WHERE symbol = $1 ORDER BY number")
         .bind(symbol)
         .fetch_all(&t.db().await)
         .await
