@@ -856,7 +856,7 @@ async fn the_log_of_a_whole_flow_names_no_person_and_no_secret() {
 
 #[tokio::test]
 async fn the_holiday_file_in_the_data_folder_moves_due_dates_and_a_bad_one_stops_the_server() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = DataDir::new().await;
     let file = dir.path().join(motcua_server::HOLIDAYS_FILE);
     std::fs::write(
         &file,
@@ -865,7 +865,7 @@ async fn the_holiday_file_in_the_data_folder_moves_due_dates_and_a_bad_one_stops
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let state =
-        motcua_server::AppState::open(&motcua_server::Config::new(dir.path().to_path_buf()))
+        motcua_server::AppState::open(&dir.config())
             .await
             .unwrap_or_else(|e| panic!("open: {e}"));
     let thursday = time::macros::datetime!(2026-11-26 09:00 UTC);
@@ -879,7 +879,7 @@ async fn the_holiday_file_in_the_data_folder_moves_due_dates_and_a_bad_one_stops
     );
     std::fs::write(&file, "first_year = 2026\nlast_year = 2026\nholidays = 3\n")
         .unwrap_or_else(|e| panic!("{e}"));
-    match motcua_server::AppState::open(&motcua_server::Config::new(dir.path().to_path_buf())).await
+    match motcua_server::AppState::open(&dir.config()).await
     {
         Ok(_) => panic!("a malformed holiday file was accepted"),
         Err(e) => assert!(e.to_string().contains("holiday"), "{e}"),
