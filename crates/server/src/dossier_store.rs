@@ -336,7 +336,7 @@ impl Store {
         };
         let number: i64 = sqlx::query_scalar(
             "INSERT INTO dossier_sequences (day, last_number) VALUES ($1, 1) \
-             ON CONFLICT (day) DO UPDATE SET last_number = last_number + 1 \
+             ON CONFLICT (day) DO UPDATE SET last_number = dossier_sequences.last_number + 1 \
              RETURNING last_number",
         )
         .bind(&new.day)

@@ -346,7 +346,7 @@ async fn pay_in(
     }
     let number: i64 = sqlx::query_scalar(
         "INSERT INTO receipt_sequences (symbol, year, last_number) VALUES ($1, $2, 1) \
-         ON CONFLICT (symbol, year) DO UPDATE SET last_number = last_number + 1 \
+         ON CONFLICT (symbol, year) DO UPDATE SET last_number = receipt_sequences.last_number + 1 \
          RETURNING last_number",
     )
     .bind(&receipt.symbol)
