@@ -108,7 +108,9 @@ impl Store {
                         sqlx::query("SET synchronous_commit = on")
                             .execute(&mut *conn)
                             .await?;
-                        sqlx::query("SET TIME ZONE 'UTC'").execute(&mut *conn).await?;
+                        sqlx::query("SET TIME ZONE 'UTC'")
+                            .execute(&mut *conn)
+                            .await?;
                         Ok(())
                     })
                 })
@@ -587,10 +589,7 @@ impl Store {
 }
 
 /// The id of the account of `id_number`, read inside the caller's transaction.
-async fn account_id_of(
-    tx: &mut Tx<'_>,
-    id_number: &str,
-) -> Result<Option<String>, StoreError> {
+async fn account_id_of(tx: &mut Tx<'_>, id_number: &str) -> Result<Option<String>, StoreError> {
     Ok(
         sqlx::query_scalar("SELECT id FROM accounts WHERE id_number = $1")
             .bind(id_number)

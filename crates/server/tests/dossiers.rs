@@ -864,10 +864,9 @@ async fn the_holiday_file_in_the_data_folder_moves_due_dates_and_a_bad_one_stops
          status = \"announced\"\ndays = [\"2026-11-27\"]\n",
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let state =
-        motcua_server::AppState::open(&dir.config())
-            .await
-            .unwrap_or_else(|e| panic!("open: {e}"));
+    let state = motcua_server::AppState::open(&dir.config())
+        .await
+        .unwrap_or_else(|e| panic!("open: {e}"));
     let thursday = time::macros::datetime!(2026-11-26 09:00 UTC);
     let free = motcua_protocol::ProcessingTime::SameDay {
         cutoff: Some("15:00".into()),
@@ -879,8 +878,7 @@ async fn the_holiday_file_in_the_data_folder_moves_due_dates_and_a_bad_one_stops
     );
     std::fs::write(&file, "first_year = 2026\nlast_year = 2026\nholidays = 3\n")
         .unwrap_or_else(|e| panic!("{e}"));
-    match motcua_server::AppState::open(&dir.config()).await
-    {
+    match motcua_server::AppState::open(&dir.config()).await {
         Ok(_) => panic!("a malformed holiday file was accepted"),
         Err(e) => assert!(e.to_string().contains("holiday"), "{e}"),
     }

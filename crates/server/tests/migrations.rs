@@ -59,7 +59,12 @@ async fn sqlite_schema(store: &Store) -> Schema {
                 .await
                 .unwrap_or_else(|e| panic!("{table}: {e}"));
         for (name, declared, not_null, pk) in rows {
-            columns.insert((table.clone(), name, kind(&declared), not_null != 0 || pk != 0));
+            columns.insert((
+                table.clone(),
+                name,
+                kind(&declared),
+                not_null != 0 || pk != 0,
+            ));
         }
     }
     let indexes: Vec<String> = sqlx::query_scalar(
@@ -126,9 +131,7 @@ async fn both_migrated_databases_have_the_same_tables_columns_and_indexes() {
     };
     let db = support::DataDir::new().await;
     let url = db.database_url().unwrap_or_default();
-    let postgres = Store::connect(&url)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let postgres = Store::connect(&url).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(postgres.dialect(), Dialect::Postgres);
     let (pg_columns, pg_indexes) = postgres_schema(&postgres).await;
     let only_sqlite: Vec<_> = columns.difference(&pg_columns).collect();
