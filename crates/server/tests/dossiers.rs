@@ -243,6 +243,47 @@ async fn racing_identical_submissions_make_one_dossier() {
     assert_eq!(t.count("SELECT COUNT(*) FROM dossiers").await, 1);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_on_one_database_number_the_day_without_gaps_or_twins() {
+    let t = app().await;
+    let instances = [t.state.clone(), second_instance(&t).await];
+    let body = birth(&t).await;
+    let auth = t.auth_a();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let state = instances[i % 2].clone();
+        // Some keys twice, to the other server at once: one dossier each.
+        let key = format!("k-{}", i - i % 8 / 7);
+        let req = request(
+            "POST",
+            "/v1/dossiers",
+            &[("authorization", &auth), ("idempotency-key", &key)],
+            Some(&body),
+        );
+        tasks.spawn(async move { (key, send_to(&state, req).await) });
+    }
+    let mut by_key = std::collections::BTreeMap::<String, Vec<String>>::new();
+    while let Some(done) = tasks.join_next().await {
+        let (key, a) = done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        assert!(a.status.is_success(), "{a:?}");
+        by_key.entry(key).or_default().push(a.str("code"));
+    }
+    // Every answer under one key names the same dossier.
+    for codes in by_key.values() {
+        assert!(codes.iter().all(|c| c == &codes[0]), "{codes:?}");
+    }
+    let mut codes: Vec<String> = by_key.values().map(|c| c[0].clone()).collect();
+    codes.sort();
+    let want: Vec<String> = (1..=by_key.len())
+        .map(|n| format!("261126-{n:04}"))
+        .collect();
+    assert_eq!(codes, want);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM dossiers").await,
+        i64::try_from(by_key.len()).unwrap_or(-1)
+    );
+}
+
 #[tokio::test]
 async fn incomplete_dossiers_and_unfinished_uploads_are_refused() {
     let t = app().await;

@@ -315,6 +315,18 @@ pub async fn app_with(
     }
 }
 
+/// A second server instance over the same database and data folder (as
+/// several stateless servers serve one province), with `t`'s clock and
+/// payment settings.
+pub async fn second_instance(t: &TestApp) -> AppState {
+    let mut state = AppState::open(&t.dir.config())
+        .await
+        .unwrap_or_else(|e| panic!("open a second instance: {e}"));
+    state.clock = t.clock.clone();
+    state.payments = t.state.payments.clone();
+    state
+}
+
 /// The app at `start` with the bank's webhook secret and the helper `USER`.
 pub async fn app_at(start: time::OffsetDateTime) -> TestApp {
     app_with(
