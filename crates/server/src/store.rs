@@ -623,3 +623,24 @@ async fn insert_account(
     .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::redacted_url;
+
+    #[test]
+    fn a_database_url_is_shown_without_its_password() {
+        assert_eq!(
+            redacted_url("postgres://motcua:bí:mật@db.tinh.local:5432/motcua?sslmode=require"),
+            "postgres://motcua:***@db.tinh.local:5432/motcua?sslmode=require"
+        );
+        assert_eq!(
+            redacted_url("postgres://postgres@127.0.0.1:5432/postgres"),
+            "postgres://postgres@127.0.0.1:5432/postgres"
+        );
+        assert_eq!(
+            redacted_url("sqlite:/var/lib/motcua/motcua.sqlite3"),
+            "sqlite:/var/lib/motcua/motcua.sqlite3"
+        );
+    }
+}

@@ -143,3 +143,66 @@ async fn both_migrated_databases_have_the_same_tables_columns_and_indexes() {
     assert_eq!(indexes, pg_indexes);
     postgres.close().await;
 }
+
+#[tokio::test]
+async fn every_connection_keeps_the_durability_settings() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let sqlite = Store::open(&dir.path().join(motcua_server::DB_FILE))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Several connections at once, so more than the first is looked at.
+    let mut conns = Vec::new();
+    for _ in 0..3 {
+        conns.push(
+            sqlite
+                .pool()
+                .acquire()
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
+    }
+    for conn in &mut conns {
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (mode.as_str(), sync, fk),
+            ("wal", 2, 1),
+            "WAL, FULL, foreign keys"
+        );
+    }
+    let Some(_) = support::postgres_server() else {
+        return;
+    };
+    let db = support::DataDir::new().await;
+    let postgres = Store::connect(&db.database_url().unwrap_or_default())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let commit: String = sqlx::query_scalar("SHOW synchronous_commit")
+        .fetch_one(postgres.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(commit, "on");
+    postgres.close().await;
+}
+
+#[tokio::test]
+async fn an_unknown_database_url_is_refused_without_its_password() {
+    match Store::connect("mysql://motcua:bí-mật@db/motcua").await {
+        Ok(_) => panic!("a MySQL URL was accepted"),
+        Err(e) => {
+            let shown = e.to_string();
+            assert!(shown.contains("postgres://"), "{shown}");
+            assert!(!shown.contains("bí-mật"), "{shown}");
+        }
+    }
+}
