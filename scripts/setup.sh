@@ -27,6 +27,9 @@ APT_PACKAGES=(
   sane-utils libsane1
   # pdfinfo, with which motcua-receipt's tests check its PDFs
   poppler-utils
+  # The server's tests run a second time against a throwaway PostgreSQL
+  # cluster (scripts/postgres.sh); runuser (util-linux) runs it as postgres
+  postgresql
 )
 
 SUDO=""

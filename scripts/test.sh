@@ -29,6 +29,15 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 stage "cargo test (all crates)"
 cargo test --workspace --exclude motcua-e2e --locked
 
+stage "server tests again on PostgreSQL (a throwaway cluster), and motcua server --database"
+PG_DIR=$(mktemp -d /tmp/motcua-pg.XXXXXX)
+trap 'scripts/postgres.sh stop "$PG_DIR"' EXIT
+PG_URL=$(scripts/postgres.sh start "$PG_DIR")
+echo "PostgreSQL at $PG_URL"
+MOTCUA_TEST_POSTGRES_URL="$PG_URL" cargo test --locked -p motcua-server
+left=$(psql "$PG_URL" -tAc "SELECT count(*) FROM pg_database WHERE datname LIKE 'motcua_test_%'")
+[ "$left" = "0" ] || { echo "the tests left $left databases behind"; exit 1; }
+
 stage "deploy: the systemd unit verifies"
 systemd-analyze verify --man=no deploy/motcua-kiosk.service
 
@@ -40,7 +49,7 @@ DATA=$(mktemp -d)
 LOG="$DATA/server.log"
 "$CARGO_TARGET_DIR/debug/motcua" server --data "$DATA" --listen 127.0.0.1:0 >"$LOG" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA"; scripts/postgres.sh stop "$PG_DIR"' EXIT
 URL=""
 for _ in $(seq 200); do
   URL=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$LOG")
@@ -59,6 +68,33 @@ open(out, "wb").write(doc)
 print("healthz:", health)
 PY
 "$CARGO_TARGET_DIR/pyenv/bin/openapi-spec-validator" "$DATA/openapi.json"
+kill $SERVER; wait $SERVER 2>/dev/null || true
+
+stage "motcua server on PostgreSQL: a kiosk added with --database, its token accepted"
+psql "$PG_URL" -qc "CREATE DATABASE motcua_cli"
+DB_URL="${PG_URL%/postgres}/motcua_cli"
+TOKEN=$(MOTCUA_DATABASE_URL="$DB_URL" "$CARGO_TARGET_DIR/debug/motcua" server kiosk add quay-pg | tail -n 1)
+"$CARGO_TARGET_DIR/debug/motcua" server --data "$DATA" --database "$DB_URL" --listen 127.0.0.1:0 >"$LOG" 2>&1 &
+SERVER=$!
+URL=""
+for _ in $(seq 200); do
+  URL=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$LOG")
+  [ -n "$URL" ] && break
+  kill -0 $SERVER 2>/dev/null || { cat "$LOG"; exit 1; }
+  sleep 0.05
+done
+[ -n "$URL" ] || { echo "server did not start"; cat "$LOG"; exit 1; }
+python3 - "$URL" "$TOKEN" <<'PY'
+import json, sys, urllib.request
+url, token = sys.argv[1], sys.argv[2]
+req = urllib.request.Request(url + "/v1/help-requests", method="POST",
+    data=json.dumps({"kiosk_id": "quay-pg", "step": "welcome"}).encode(),
+    headers={"authorization": "Bearer " + token, "content-type": "application/json"})
+created = json.load(urllib.request.urlopen(req))
+assert created["status"] == "open", created
+print("help request stored in PostgreSQL:", created["id"])
+PY
+[ "$(psql "$DB_URL" -tAc "SELECT count(*) FROM help_requests")" = "1" ]
 kill $SERVER; wait $SERVER 2>/dev/null || true
 
 stage "chaos: dossiers through the outbox under network faults and SIGKILL (small run)"

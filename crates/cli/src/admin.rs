@@ -2,7 +2,7 @@
 //! accounts, managed straight in its database (the server may be running).
 
 use std::io::{BufRead, IsTerminal};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use motcua_server::{NewStaff, Secret, Store};
@@ -75,11 +75,24 @@ pub enum KioskCommand {
 #[derive(clap::Args)]
 pub struct DataArg {
     /// The server's data folder (holding its SQLite database).
-    #[arg(long, env = "MOTCUA_DATA")]
-    data: PathBuf,
+    #[arg(long, env = "MOTCUA_DATA", required_unless_present = "database")]
+    data: Option<PathBuf>,
+    /// The server's database URL when it is not SQLite in the data folder:
+    /// postgres://USER:PASSWORD@HOST:PORT/DB.
+    #[arg(long, env = "MOTCUA_DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
 }
 
-async fn open(data: &Path) -> anyhow::Result<Store> {
+async fn open(arg: &DataArg) -> anyhow::Result<Store> {
+    if let Some(url) = &arg.database {
+        return Store::connect(url)
+            .await
+            .with_context(|| format!("opening {}", motcua_server::redacted_url(url)));
+    }
+    let data = arg
+        .data
+        .as_deref()
+        .context("--data or --database is required")?;
     std::fs::create_dir_all(data)
         .with_context(|| format!("creating data folder {}", data.display()))?;
     let db = data.join(motcua_server::DB_FILE);
@@ -109,7 +122,7 @@ async fn kiosk(command: KioskCommand) -> anyhow::Result<()> {
             data,
             replace,
         } => {
-            let store = open(&data.data).await?;
+            let store = open(&data).await?;
             let token = if replace {
                 store.renew_kiosk(&name, now).await?
             } else {
@@ -126,7 +139,7 @@ async fn kiosk(command: KioskCommand) -> anyhow::Result<()> {
             Ok(())
         }
         KioskCommand::Revoke { name, data } => {
-            let store = open(&data.data).await?;
+            let store = open(&data).await?;
             if store.revoke_kiosk(&name, now).await? {
                 println!("kiosk {name:?} revoked");
             } else {
@@ -135,7 +148,7 @@ async fn kiosk(command: KioskCommand) -> anyhow::Result<()> {
             Ok(())
         }
         KioskCommand::List { data } => {
-            let store = open(&data.data).await?;
+            let store = open(&data).await?;
             let kiosks = store.kiosks().await?;
             if kiosks.is_empty() {
                 eprintln!("no kiosks; add one with `motcua server kiosk add NAME`");
@@ -192,7 +205,7 @@ async fn staff(command: StaffCommand) -> anyhow::Result<()> {
                 &motcua_core::text::nfc(password.expose()),
             )?;
             motcua_server::check_new_pin(pin.expose())?;
-            let store = open(&data.data).await?;
+            let store = open(&data).await?;
             let new = NewStaff {
                 user,
                 display_name: name,
@@ -206,7 +219,7 @@ async fn staff(command: StaffCommand) -> anyhow::Result<()> {
             Ok(())
         }
         StaffCommand::Disable { user, data } => {
-            let store = open(&data.data).await?;
+            let store = open(&data).await?;
             if store.disable_staff(&user).await? {
                 println!("helper {:?} disabled; their sessions ended", user.trim());
             } else {

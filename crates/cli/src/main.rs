@@ -70,9 +70,14 @@ everything), MOTCUA_RECEIPT_ISSUER, MOTCUA_RECEIPT_TEMPLATE and MOTCUA_RECEIPT_S
 
 #[derive(clap::Args)]
 struct ServeArgs {
-    /// Folder for the SQLite database (created if missing).
+    /// Folder for the SQLite database, documents and partial uploads
+    /// (created if missing).
     #[arg(long, env = "MOTCUA_DATA", required = true)]
     data: Option<PathBuf>,
+    /// Database URL instead of SQLite in DATA: postgres://USER:PASSWORD@HOST:PORT/DB
+    /// (migrated at start). Documents stay in DATA.
+    #[arg(long, env = "MOTCUA_DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
     /// Address to listen on.
     #[arg(long, env = "MOTCUA_LISTEN", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -115,6 +120,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             run:
                 ServeArgs {
                     data,
+                    database,
                     listen,
                     catalog,
                     sms_url,
@@ -148,6 +154,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                     data_dir: data,
                     catalog,
                     sms,
+                    database,
                 };
                 let running = motcua_server::start(&config, listen)
                     .await

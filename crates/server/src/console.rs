@@ -29,7 +29,7 @@ use time::{OffsetDateTime, UtcOffset};
 use tokio::sync::{broadcast, watch};
 
 use crate::api::ApiJson;
-use crate::store::rfc3339;
+use crate::store::{Dialect, rfc3339};
 use crate::{ApiError, AppState, AuthedKiosk, ConsoleStaff, Store, StoreError};
 
 /// How many events a slow console may fall behind before it is told to
@@ -152,7 +152,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO kiosk_heartbeats (kiosk_name, received_at, step, camera, scanner, \
              printer, backend, outbox_pending, outbox_needs_helper, version) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
              ON CONFLICT (kiosk_name) DO UPDATE SET received_at = excluded.received_at, \
              step = excluded.step, camera = excluded.camera, scanner = excluded.scanner, \
              printer = excluded.printer, backend = excluded.backend, \
@@ -228,8 +228,8 @@ impl Store {
         at: &str,
     ) -> Result<Option<(HelpRequest, bool)>, StoreError> {
         let changed = sqlx::query(
-            "UPDATE help_requests SET status = 'closed', answered_at = ?2, answered_by = ?3 \
-             WHERE id = ?1 AND status = 'open'",
+            "UPDATE help_requests SET status = 'closed', answered_at = $2, answered_by = $3 \
+             WHERE id = $1 AND status = 'open'",
         )
         .bind(id)
         .bind(at)
@@ -240,7 +240,7 @@ impl Store {
             > 0;
         let row = sqlx::query(
             "SELECT id, kiosk_id, step, procedure_code, created_at, status FROM help_requests \
-             WHERE id = ?1",
+             WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -280,8 +280,8 @@ impl Store {
         let mut per_hour = vec![0u32; 24];
         let mut received = 0u32;
         let hours = sqlx::query(
-            "SELECT (created_at - ?1) / 3600 AS hour, count(*) AS n FROM dossiers \
-             WHERE created_at >= ?1 AND created_at < ?2 GROUP BY hour",
+            "SELECT (created_at - $1) / 3600 AS hour, count(*) AS n FROM dossiers \
+             WHERE created_at >= $1 AND created_at < $2 GROUP BY hour",
         )
         .bind(start)
         .bind(end)
@@ -297,38 +297,57 @@ impl Store {
             *slot += n;
             received += n;
         }
-        let components = sqlx::query(
+        // The components of each dossier: JSON functions differ.
+        let (has_files, each_component) = match self.dialect {
+            Dialect::Sqlite => (
+                "json_extract(c.value, '$.files') > 0",
+                "json_each(d.components_json) c",
+            ),
+            Dialect::Postgres => (
+                "(c.value ->> 'files')::bigint > 0",
+                "jsonb_array_elements(d.components_json::jsonb) AS c(value)",
+            ),
+        };
+        let components = sqlx::query(&format!(
             "SELECT count(*) AS total, \
-             coalesce(sum(json_extract(c.value, '$.files') > 0), 0) AS digitized \
-             FROM dossiers d, json_each(d.components_json) c \
-             WHERE d.created_at >= ?1 AND d.created_at < ?2",
-        )
+             coalesce(sum(CASE WHEN {has_files} THEN 1 ELSE 0 END), 0) AS digitized \
+             FROM dossiers d, {each_component} \
+             WHERE d.created_at >= $1 AND d.created_at < $2",
+        ))
         .bind(start)
         .bind(end)
         .fetch_one(&self.pool)
         .await?;
         let paid = sqlx::query(
-            "SELECT count(*) AS total, coalesce(sum(method = 'vietqr'), 0) AS online \
-             FROM payments WHERE status = 'paid' AND paid_at >= ?1 AND paid_at < ?2",
+            "SELECT count(*) AS total, coalesce(sum(CASE WHEN method = 'vietqr' THEN 1 ELSE 0 END), 0) AS online \
+             FROM payments WHERE status = 'paid' AND paid_at >= $1 AND paid_at < $2",
         )
         .bind(start)
         .bind(end)
         .fetch_one(&self.pool)
         .await?;
-        let on_time = sqlx::query(
+        // RFC 3339 text to Unix seconds.
+        let epoch = |column: &str| match self.dialect {
+            Dialect::Sqlite => format!("unixepoch({column})"),
+            Dialect::Postgres => format!("extract(epoch FROM {column}::timestamptz)::bigint"),
+        };
+        let on_time = sqlx::query(&format!(
             "WITH done AS ( \
-                 SELECT code, min(unixepoch(at)) AS done_at FROM dossier_history \
+                 SELECT code, min({done_at}) AS done_at FROM dossier_history \
                  WHERE status = 'done' GROUP BY code), \
              judged AS ( \
-                 SELECT d.status, unixepoch(d.due_at) AS due, done.done_at \
+                 SELECT d.status, {due} AS due, done.done_at \
                  FROM dossiers d LEFT JOIN done ON done.code = d.code) \
              SELECT count(*) AS total, \
-                 coalesce(sum(done_at >= ?1 AND done_at < ?2 AND done_at <= due), 0) AS on_time \
+                 coalesce(sum(CASE WHEN done_at >= $1 AND done_at < $2 AND done_at <= due \
+                     THEN 1 ELSE 0 END), 0) AS on_time \
              FROM judged \
-             WHERE (done_at >= ?1 AND done_at < ?2) \
-                OR (due >= ?1 AND due < ?3 AND status != 'returned' \
+             WHERE (done_at >= $1 AND done_at < $2) \
+                OR (due >= $1 AND due < $3 AND status != 'returned' \
                     AND (done_at IS NULL OR done_at > due))",
-        )
+            done_at = epoch("at"),
+            due = epoch("d.due_at"),
+        ))
         .bind(start)
         .bind(end)
         .bind(cutoff)

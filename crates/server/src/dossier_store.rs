@@ -7,7 +7,7 @@
 
 use motcua_protocol::{DossierStatus, PaymentStatus};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 
 use crate::idempotency::{Earlier, earlier};
 use crate::{Store, StoreError};
@@ -21,7 +21,7 @@ pub(crate) struct UploadRow {
     pub media_type: Option<String>,
 }
 
-fn upload_of(r: &SqliteRow) -> Result<UploadRow, StoreError> {
+fn upload_of(r: &AnyRow) -> Result<UploadRow, StoreError> {
     let size: i64 = r.try_get("size")?;
     Ok(UploadRow {
         sha256: r.try_get("sha256")?,
@@ -123,18 +123,18 @@ pub(crate) fn status_of(s: &str) -> Result<DossierStatus, StoreError> {
         .ok_or_else(|| StoreError::Corrupt(format!("dossier status {s:?}")))
 }
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
+use crate::store::Tx;
 
 const DOSSIER_COLUMNS: &str = "code, kiosk_name, lookup_secret, procedure_code, procedure_name, \
      agency, applicant_json, copies, receipt_json, components_json, processing_time, \
      received_at, due_at, due_date, result_place, status, local_reference";
 
 async fn history_in(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     code: &str,
 ) -> Result<Vec<HistoryRow>, StoreError> {
     let rows =
-        sqlx::query("SELECT status, note, at FROM dossier_history WHERE code = ?1 ORDER BY id")
+        sqlx::query("SELECT status, note, at FROM dossier_history WHERE code = $1 ORDER BY id")
             .bind(code)
             .fetch_all(&mut *conn)
             .await?;
@@ -150,11 +150,11 @@ async fn history_in(
 }
 
 async fn dossier_in(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     code: &str,
 ) -> Result<Option<DossierRow>, StoreError> {
     let row = sqlx::query(&format!(
-        "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE code = ?1"
+        "SELECT {DOSSIER_COLUMNS} FROM dossiers WHERE code = $1"
     ))
     .bind(code)
     .fetch_optional(&mut *conn)
@@ -210,7 +210,7 @@ async fn payment_check(
     if p.amount != new.amount {
         return Ok(Err("the payment is for another amount"));
     }
-    let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dossiers WHERE payment_id = ?1")
+    let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM dossiers WHERE payment_id = $1")
         .bind(id)
         .fetch_one(&mut **tx)
         .await?;
@@ -239,7 +239,7 @@ impl Store {
     ) -> Result<(UploadRow, bool), StoreError> {
         let size_i = i64::try_from(size).map_err(|_| StoreError::Corrupt("size".to_owned()))?;
         let inserted = sqlx::query(
-            "INSERT INTO uploads (sha256, size, kiosk_name, created_at) VALUES (?1, ?2, ?3, ?4) \
+            "INSERT INTO uploads (sha256, size, kiosk_name, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (sha256) DO NOTHING",
         )
         .bind(sha256)
@@ -259,7 +259,7 @@ impl Store {
 
     /// The upload `sha256`, if declared.
     pub(crate) async fn upload(&self, sha256: &str) -> Result<Option<UploadRow>, StoreError> {
-        sqlx::query("SELECT sha256, size, complete, media_type FROM uploads WHERE sha256 = ?1")
+        sqlx::query("SELECT sha256, size, complete, media_type FROM uploads WHERE sha256 = $1")
             .bind(sha256)
             .fetch_optional(&self.pool)
             .await?
@@ -275,8 +275,8 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE uploads SET complete = 1, media_type = ?2, completed_at = ?3 \
-             WHERE sha256 = ?1 AND complete = 0",
+            "UPDATE uploads SET complete = 1, media_type = $2, completed_at = $3 \
+             WHERE sha256 = $1 AND complete = 0",
         )
         .bind(sha256)
         .bind(media_type)
@@ -292,7 +292,7 @@ impl Store {
         &self,
         new: &NewDossierRow,
     ) -> Result<Submitted, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_immediate().await?;
         match earlier(
             &mut tx,
             "dossiers",
@@ -318,7 +318,7 @@ impl Store {
         }
         for (_, _, sha) in &new.files {
             let complete: Option<i64> =
-                sqlx::query_scalar("SELECT complete FROM uploads WHERE sha256 = ?1")
+                sqlx::query_scalar("SELECT complete FROM uploads WHERE sha256 = $1")
                     .bind(sha)
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -335,8 +335,8 @@ impl Store {
             }
         };
         let number: i64 = sqlx::query_scalar(
-            "INSERT INTO dossier_sequences (day, last_number) VALUES (?1, 1) \
-             ON CONFLICT (day) DO UPDATE SET last_number = last_number + 1 \
+            "INSERT INTO dossier_sequences (day, last_number) VALUES ($1, 1) \
+             ON CONFLICT (day) DO UPDATE SET last_number = dossier_sequences.last_number + 1 \
              RETURNING last_number",
         )
         .bind(&new.day)
@@ -348,8 +348,8 @@ impl Store {
              lookup_secret, procedure_code, procedure_name, agency, applicant_json, account_id, \
              copies, exemption, payment_id, receipt_json, components_json, processing_time, \
              received_at, due_at, due_date, result_place, local_reference, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
-             ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+             $17, $18, $19, $20, $21, $22, $23, $24)",
         )
         .bind(&code)
         .bind(&new.day)
@@ -380,7 +380,7 @@ impl Store {
         for (component, position, sha) in &new.files {
             sqlx::query(
                 "INSERT INTO dossier_files (code, component_id, position, sha256) \
-                 VALUES (?1, ?2, ?3, ?4)",
+                 VALUES ($1, $2, $3, $4)",
             )
             .bind(&code)
             .bind(component)
@@ -389,7 +389,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query("INSERT INTO dossier_history (code, status, at) VALUES (?1, 'received', ?2)")
+        sqlx::query("INSERT INTO dossier_history (code, status, at) VALUES ($1, 'received', $2)")
             .bind(&code)
             .bind(&new.received_at)
             .execute(&mut *tx)
@@ -413,7 +413,7 @@ impl Store {
         local_reference: &str,
     ) -> Result<Vec<DossierRow>, StoreError> {
         let codes: Vec<String> = sqlx::query_scalar(
-            "SELECT code FROM dossiers WHERE local_reference = ?1 ORDER BY created_at, code LIMIT 50",
+            "SELECT code FROM dossiers WHERE local_reference = $1 ORDER BY created_at, code LIMIT 50",
         )
         .bind(local_reference)
         .fetch_all(&self.pool)
@@ -438,9 +438,9 @@ impl Store {
         staff_id: &str,
         at: &str,
     ) -> Result<Changed, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_immediate().await?;
         let current: Option<String> =
-            sqlx::query_scalar("SELECT status FROM dossiers WHERE code = ?1")
+            sqlx::query_scalar("SELECT status FROM dossiers WHERE code = $1")
                 .bind(code)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -453,14 +453,14 @@ impl Store {
             tx.rollback().await?;
             return Ok(Changed::Conflict(current));
         }
-        sqlx::query("UPDATE dossiers SET status = ?2 WHERE code = ?1")
+        sqlx::query("UPDATE dossiers SET status = $2 WHERE code = $1")
             .bind(code)
             .bind(next.as_str())
             .execute(&mut *tx)
             .await?;
         sqlx::query(
             "INSERT INTO dossier_history (code, status, note, at, staff_id) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(code)
         .bind(next.as_str())
@@ -490,14 +490,14 @@ impl Store {
         since: i64,
         max: u32,
     ) -> Result<Result<LookupAttempt, Option<i64>>, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("DELETE FROM dossier_lookup_failures WHERE at <= ?1")
+        let mut tx = self.begin_immediate().await?;
+        sqlx::query("DELETE FROM dossier_lookup_failures WHERE at <= $1")
             .bind(since)
             .execute(&mut *tx)
             .await?;
         let row = sqlx::query(
             "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM dossier_lookup_failures \
-             WHERE code = ?1",
+             WHERE code = $1",
         )
         .bind(code)
         .fetch_one(&mut *tx)
@@ -508,12 +508,13 @@ impl Store {
             tx.rollback().await?;
             return Ok(Err(oldest));
         }
-        let id = sqlx::query("INSERT INTO dossier_lookup_failures (code, at) VALUES (?1, ?2)")
-            .bind(code)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?
-            .last_insert_rowid();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO dossier_lookup_failures (code, at) VALUES ($1, $2) RETURNING rowid",
+        )
+        .bind(code)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(Ok(LookupAttempt {
             id,
@@ -524,7 +525,7 @@ impl Store {
 
     /// A lookup attempt turned out right: it does not count.
     pub(crate) async fn forget_lookup_attempt(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM dossier_lookup_failures WHERE rowid = ?1")
+        sqlx::query("DELETE FROM dossier_lookup_failures WHERE rowid = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;

@@ -19,7 +19,7 @@ pub(crate) enum Earlier {
 /// `id_column`, and compares the request hashes; inside `conn`, the caller's
 /// transaction, which it leaves open.
 pub(crate) async fn earlier(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     table: &'static str,
     id_column: &'static str,
     kiosk_name: &str,
@@ -28,7 +28,7 @@ pub(crate) async fn earlier(
 ) -> Result<Earlier, StoreError> {
     let row = sqlx::query(&format!(
         "SELECT {id_column}, request_hash FROM {table} \
-         WHERE kiosk_name = ?1 AND idempotency_key = ?2"
+         WHERE kiosk_name = $1 AND idempotency_key = $2"
     ))
     .bind(kiosk_name)
     .bind(key)

@@ -74,7 +74,7 @@ impl Store {
         let name = check_kiosk_name(name)?;
         let token = new_token();
         let done = sqlx::query(
-            "INSERT INTO kiosks (id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4) \
+            "INSERT INTO kiosks (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (name) DO NOTHING",
         )
         .bind(uuid::Uuid::new_v4().to_string())
@@ -97,7 +97,7 @@ impl Store {
         let name = check_kiosk_name(name)?;
         let token = new_token();
         sqlx::query(
-            "INSERT INTO kiosks (id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4) \
+            "INSERT INTO kiosks (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (name) DO UPDATE SET token_hash = excluded.token_hash, revoked_at = NULL",
         )
         .bind(uuid::Uuid::new_v4().to_string())
@@ -114,7 +114,7 @@ impl Store {
     pub async fn revoke_kiosk(&self, name: &str, now: OffsetDateTime) -> Result<bool, KioskError> {
         let name = check_kiosk_name(name)?;
         let revoked_at: Option<Option<String>> =
-            sqlx::query_scalar("SELECT revoked_at FROM kiosks WHERE name = ?1")
+            sqlx::query_scalar("SELECT revoked_at FROM kiosks WHERE name = $1")
                 .bind(&name)
                 .fetch_optional(&self.pool)
                 .await
@@ -124,7 +124,7 @@ impl Store {
             Some(Some(_)) => Ok(false),
             Some(None) => {
                 sqlx::query(
-                    "UPDATE kiosks SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+                    "UPDATE kiosks SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
                 )
                 .bind(&name)
                 .bind(rfc3339(now)?)
@@ -157,7 +157,7 @@ impl Store {
     pub async fn kiosk_by_token(&self, token: &str) -> Result<Option<String>, StoreError> {
         let hash = token_hash(token);
         let row = sqlx::query(
-            "SELECT name, token_hash FROM kiosks WHERE token_hash = ?1 AND revoked_at IS NULL",
+            "SELECT name, token_hash FROM kiosks WHERE token_hash = $1 AND revoked_at IS NULL",
         )
         .bind(&hash)
         .fetch_optional(&self.pool)

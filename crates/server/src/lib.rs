@@ -62,7 +62,7 @@ pub use staff::{
     ConsoleStaff, KioskStaff, NewStaff, PASSWORD_MIN_CHARS, StaffError, check_new_password,
     check_new_pin, check_user,
 };
-pub use store::{Store, StoreError};
+pub use store::{Dialect, Store, StoreError, redacted_url};
 pub use tokens::{TOKEN_BYTES, new_token};
 pub use uploads::{FolderStore, ObjectStore, Staging};
 
@@ -76,16 +76,26 @@ pub const HOLIDAYS_FILE: &str = "holidays-vn.toml";
 /// File name of the SQLite database inside the data folder.
 pub const DB_FILE: &str = "motcua.sqlite3";
 
+/// Environment variable naming the database URL of `motcua server`
+/// (e.g. `postgres://motcua@db.tinh.local/motcua`); unset: SQLite in the
+/// data folder.
+pub const ENV_DATABASE_URL: &str = "MOTCUA_DATABASE_URL";
+
 /// How a server starts.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Folder holding the SQLite database (created if missing).
+    /// Folder holding the SQLite database (unless `database` names
+    /// another), the documents and partial uploads (created if missing).
     pub data_dir: PathBuf,
     /// Catalog file; `None` uses `<data_dir>/catalog.toml` when it exists,
     /// else the shipped sample catalog.
     pub catalog: Option<PathBuf>,
     /// How one-time codes are sent.
     pub sms: SmsConfig,
+    /// The database: `None` is the SQLite file [`DB_FILE`] in `data_dir`;
+    /// else a URL, `postgres://USER:PASSWORD@HOST:PORT/DB` (or `sqlite:PATH`),
+    /// migrated at start ([`ENV_DATABASE_URL`] for `motcua server`).
+    pub database: Option<String>,
 }
 
 impl Config {
@@ -95,6 +105,7 @@ impl Config {
             data_dir,
             catalog: None,
             sms: SmsConfig::default(),
+            database: None,
         }
     }
 }
@@ -176,7 +187,14 @@ impl AppState {
             None if default_file.exists() => motcua_core::catalog::load(&default_file)?,
             None => motcua_core::catalog::sample()?,
         };
-        let store = Store::open(&config.data_dir.join(DB_FILE)).await?;
+        let store = match &config.database {
+            Some(url) => Store::connect(url).await?,
+            None => Store::open(&config.data_dir.join(DB_FILE)).await?,
+        };
+        match &config.database {
+            Some(url) => tracing::info!(database = %redacted_url(url), "database migrated"),
+            None => tracing::info!(database = DB_FILE, "SQLite database migrated"),
+        }
         let sms: Arc<dyn DynSmsGateway> = match &config.sms {
             SmsConfig::FileSink => Arc::new(FileSink::new(config.data_dir.join(SMS_OUTBOX_FILE))),
             SmsConfig::File(path) => Arc::new(FileSink::new(path.clone())),

@@ -9,7 +9,7 @@
 
 use motcua_protocol::{PaymentMethod, PaymentStatus};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
 use crate::idempotency::{Earlier, earlier};
@@ -19,7 +19,7 @@ use crate::{Store, StoreError};
 /// Largest receipt number: 7 digits.
 pub const MAX_RECEIPT_NUMBER: u32 = 9_999_999;
 
-type Tx<'a> = sqlx::Transaction<'a, sqlx::Sqlite>;
+use crate::store::Tx;
 
 /// An intent to record.
 #[derive(Debug, Clone)]
@@ -223,7 +223,7 @@ fn select_payments(filter: &str) -> String {
     )
 }
 
-fn payment_of(r: &SqliteRow) -> Result<PaymentRow, StoreError> {
+fn payment_of(r: &AnyRow) -> Result<PaymentRow, StoreError> {
     let method = method_of(&r.try_get::<String, _>("method")?)?;
     let vietqr = match r.try_get::<Option<String>, _>("vietqr_payload")? {
         Some(payload) => Some(VietQrRow {
@@ -297,13 +297,13 @@ pub(crate) async fn payment_in_tx(
     tx: &mut Tx<'_>,
     id: &str,
 ) -> Result<Option<PaymentRow>, StoreError> {
-    payment_in(tx, "p.id = ?1", id).await
+    payment_in(tx, "p.id = $1", id).await
 }
 
 /// Marks pending intents past their expiry as expired.
 async fn sweep_expired(tx: &mut Tx<'_>, now: i64) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE payments SET status = 'expired' WHERE status = 'pending' AND expires_at <= ?1",
+        "UPDATE payments SET status = 'expired' WHERE status = 'pending' AND expires_at <= $1",
     )
     .bind(now)
     .execute(&mut **tx)
@@ -327,9 +327,9 @@ async fn pay_in(
         PaidBy::Counter { staff_id, user } => ("counter", None, Some(staff_id), Some(user)),
     };
     let done = sqlx::query(
-        "UPDATE payments SET status = 'paid', paid_at = ?2, paid_by = ?3, bank_transaction = ?4, \
-         confirmed_by = ?5, confirmed_by_user = ?6 \
-         WHERE id = ?1 AND status = 'pending' AND expires_at > ?2",
+        "UPDATE payments SET status = 'paid', paid_at = $2, paid_by = $3, bank_transaction = $4, \
+         confirmed_by = $5, confirmed_by_user = $6 \
+         WHERE id = $1 AND status = 'pending' AND expires_at > $2",
     )
     .bind(&p.id)
     .bind(now_s)
@@ -345,8 +345,8 @@ async fn pay_in(
         ));
     }
     let number: i64 = sqlx::query_scalar(
-        "INSERT INTO receipt_sequences (symbol, year, last_number) VALUES (?1, ?2, 1) \
-         ON CONFLICT (symbol, year) DO UPDATE SET last_number = last_number + 1 \
+        "INSERT INTO receipt_sequences (symbol, year, last_number) VALUES ($1, $2, 1) \
+         ON CONFLICT (symbol, year) DO UPDATE SET last_number = receipt_sequences.last_number + 1 \
          RETURNING last_number",
     )
     .bind(&receipt.symbol)
@@ -362,7 +362,7 @@ async fn pay_in(
     sqlx::query(
         "INSERT INTO receipts (id, payment_id, template, symbol, year, number, issued_at, issuer, \
          procedure_code, procedure_name, amount, method, reference) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(uuid::Uuid::new_v4().to_string())
     .bind(&p.id)
@@ -390,7 +390,7 @@ async fn close_if_expired(
 ) -> Result<PaymentStatus, StoreError> {
     let status = p.status_at(now);
     if status == PaymentStatus::Expired && p.stored_status == PaymentStatus::Pending {
-        sqlx::query("UPDATE payments SET status = 'expired' WHERE id = ?1 AND status = 'pending'")
+        sqlx::query("UPDATE payments SET status = 'expired' WHERE id = $1 AND status = 'pending'")
             .bind(&p.id)
             .execute(&mut **tx)
             .await?;
@@ -402,7 +402,7 @@ impl Store {
     /// Records an intent, unless the kiosk used its idempotency key before.
     /// Expired intents are swept first, freeing their counter codes.
     pub(crate) async fn create_payment(&self, new: &NewPaymentRow) -> Result<Created, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_immediate().await?;
         sweep_expired(&mut tx, new.created_at).await?;
         match earlier(
             &mut tx,
@@ -420,7 +420,7 @@ impl Store {
                 return Ok(Created::KeyReused);
             }
             Earlier::Same(id) => {
-                let found = payment_in(&mut tx, "p.id = ?1", &id).await?;
+                let found = payment_in(&mut tx, "p.id = $1", &id).await?;
                 // Committed, not rolled back: it keeps the sweep of expired intents.
                 tx.commit().await?;
                 return found
@@ -429,8 +429,8 @@ impl Store {
             }
         }
         let taken: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM payments WHERE reference = ?1 \
-             OR (?2 IS NOT NULL AND counter_code = ?2 AND status = 'pending')",
+            "SELECT COUNT(*) FROM payments WHERE reference = $1 \
+             OR ($2 IS NOT NULL AND counter_code = $2 AND status = 'pending')",
         )
         .bind(&new.reference)
         .bind(&new.counter_code)
@@ -446,8 +446,8 @@ impl Store {
              procedure_name, copies, pages, amount, method, reference, counter_code, \
              vietqr_payload, bank_bin, bank_account, bank_account_name, bank_sample, created_at, \
              expires_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-             ?18, ?19)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19)",
         )
         .bind(&new.id)
         .bind(&new.kiosk_name)
@@ -470,7 +470,7 @@ impl Store {
         .bind(new.expires_at)
         .execute(&mut *tx)
         .await?;
-        let created = payment_in(&mut tx, "p.id = ?1", &new.id).await?;
+        let created = payment_in(&mut tx, "p.id = $1", &new.id).await?;
         tx.commit().await?;
         created
             .map(|p| Created::New(Box::new(p)))
@@ -479,7 +479,7 @@ impl Store {
 
     /// The intent `id`, if any.
     pub(crate) async fn payment(&self, id: &str) -> Result<Option<PaymentRow>, StoreError> {
-        sqlx::query(&select_payments("p.id = ?1"))
+        sqlx::query(&select_payments("p.id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
@@ -495,8 +495,8 @@ impl Store {
         kiosk: &str,
         now: i64,
     ) -> Result<Settled, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let Some(p) = payment_in(&mut tx, "p.id = ?1", id).await? else {
+        let mut tx = self.begin_immediate().await?;
+        let Some(p) = payment_in(&mut tx, "p.id = $1", id).await? else {
             tx.rollback().await?;
             return Ok(Settled::NotFound);
         };
@@ -508,14 +508,14 @@ impl Store {
         let outcome = match status {
             PaymentStatus::Pending => {
                 sqlx::query(
-                    "UPDATE payments SET status = 'cancelled', cancelled_at = ?2 \
-                     WHERE id = ?1 AND status = 'pending'",
+                    "UPDATE payments SET status = 'cancelled', cancelled_at = $2 \
+                     WHERE id = $1 AND status = 'pending'",
                 )
                 .bind(&p.id)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                let after = payment_in(&mut tx, "p.id = ?1", id).await?;
+                let after = payment_in(&mut tx, "p.id = $1", id).await?;
                 match after {
                     Some(after) => Settled::Done(Box::new(after)),
                     None => return Err(StoreError::Corrupt("an intent vanished".to_owned())),
@@ -542,8 +542,8 @@ impl Store {
         receipt: &ReceiptSettings<'_>,
     ) -> Result<Settled, StoreError> {
         let now_s = now.unix_timestamp();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let found = payment_in(&mut tx, "p.id = ?1", id).await?;
+        let mut tx = self.begin_immediate().await?;
+        let found = payment_in(&mut tx, "p.id = $1", id).await?;
         let Some(p) = found.filter(|p| p.method == PaymentMethod::Counter) else {
             tx.rollback().await?;
             return Ok(Settled::NotFound);
@@ -564,7 +564,7 @@ impl Store {
             receipt,
         )
         .await?;
-        let paid = payment_in(&mut tx, "p.id = ?1", id).await?;
+        let paid = payment_in(&mut tx, "p.id = $1", id).await?;
         tx.commit().await?;
         paid.map(|p| Settled::Done(Box::new(p)))
             .ok_or_else(|| StoreError::Corrupt("an intent vanished".to_owned()))
@@ -581,10 +581,10 @@ impl Store {
         receipt: &ReceiptSettings<'_>,
     ) -> Result<BankOutcome, StoreError> {
         let now_s = now.unix_timestamp();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_immediate().await?;
         let seen = sqlx::query(
             "SELECT reference, amount, outcome, payment_id FROM bank_transactions \
-             WHERE transaction_id = ?1",
+             WHERE transaction_id = $1",
         )
         .bind(t.transaction_id)
         .fetch_optional(&mut *tx)
@@ -594,7 +594,7 @@ impl Store {
             tx.rollback().await?;
             return Ok(outcome);
         }
-        let found = payment_in(&mut tx, "p.reference = ?1", t.reference).await?;
+        let found = payment_in(&mut tx, "p.reference = $1", t.reference).await?;
         let (outcome, record, payment_id) = match found {
             None => (BankOutcome::UnknownReference, "unknown_reference", None),
             Some(p) => {
@@ -624,7 +624,7 @@ impl Store {
                         transaction_id: t.transaction_id,
                     };
                     pay_in(&mut tx, &p, by, now, receipt).await?;
-                    let paid = payment_in(&mut tx, "p.id = ?1", &p.id)
+                    let paid = payment_in(&mut tx, "p.id = $1", &p.id)
                         .await?
                         .ok_or_else(|| StoreError::Corrupt("an intent vanished".to_owned()))?;
                     (
@@ -640,7 +640,7 @@ impl Store {
         };
         sqlx::query(
             "INSERT INTO bank_transactions (transaction_id, reference, amount, paid_at, \
-             received_at, outcome, payment_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             received_at, outcome, payment_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(t.transaction_id)
         .bind(t.reference)
@@ -663,15 +663,15 @@ impl Store {
         now: i64,
     ) -> Result<Vec<PaymentRow>, StoreError> {
         let filter = match status {
-            PaymentStatus::Pending => "p.status = 'pending' AND p.expires_at > ?2",
+            PaymentStatus::Pending => "p.status = 'pending' AND p.expires_at > $2",
             PaymentStatus::Expired => {
-                "(p.status = 'expired' OR (p.status = 'pending' AND p.expires_at <= ?2))"
+                "(p.status = 'expired' OR (p.status = 'pending' AND p.expires_at <= $2))"
             }
-            PaymentStatus::Paid => "p.status = 'paid' AND ?2 IS NOT NULL",
-            PaymentStatus::Cancelled => "p.status = 'cancelled' AND ?2 IS NOT NULL",
+            PaymentStatus::Paid => "p.status = 'paid' AND $2 IS NOT NULL",
+            PaymentStatus::Cancelled => "p.status = 'cancelled' AND $2 IS NOT NULL",
         };
         let sql = select_payments(&format!(
-            "p.method = ?1 AND {filter} ORDER BY p.created_at ASC, p.rowid ASC LIMIT 500"
+            "p.method = $1 AND {filter} ORDER BY p.created_at ASC, p.rowid ASC LIMIT 500"
         ));
         let rows = sqlx::query(&sql)
             .bind(PaymentMethod::Counter.as_str())
@@ -685,7 +685,7 @@ impl Store {
 /// The answer a transaction recorded before gets again; nothing is written.
 async fn replayed(
     tx: &mut Tx<'_>,
-    seen: &SqliteRow,
+    seen: &AnyRow,
     t: &BankTxRow<'_>,
     now: i64,
 ) -> Result<BankOutcome, StoreError> {
@@ -697,7 +697,7 @@ async fn replayed(
     let outcome: String = seen.try_get("outcome")?;
     let payment_id: Option<String> = seen.try_get("payment_id")?;
     let payment = match &payment_id {
-        Some(id) => payment_in(tx, "p.id = ?1", id).await?,
+        Some(id) => payment_in(tx, "p.id = $1", id).await?,
         None => None,
     };
     Ok(match (outcome.as_str(), payment) {

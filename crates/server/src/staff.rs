@@ -269,8 +269,8 @@ impl Store {
         .await
         .map_err(|e| StaffError::Hash(e.to_string()))??;
         let done = sqlx::query(
-            "INSERT INTO staff (id, user, display_name, password_hash, pin_hash, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (user) DO NOTHING",
+            "INSERT INTO staff (id, \"user\", display_name, password_hash, pin_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (\"user\") DO NOTHING",
         )
         .bind(uuid::Uuid::new_v4().to_string())
         .bind(&user)
@@ -291,13 +291,9 @@ impl Store {
     /// were already disabled.
     pub async fn disable_staff(&self, user: &str) -> Result<bool, StaffError> {
         let user = check_user(user)?;
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(StoreError::from)?;
+        let mut tx = self.begin_immediate().await?;
         let row: Option<(String, i64)> =
-            sqlx::query_as("SELECT id, active FROM staff WHERE user = ?1")
+            sqlx::query_as("SELECT id, active FROM staff WHERE \"user\" = $1")
                 .bind(&user)
                 .fetch_optional(&mut *tx)
                 .await
@@ -305,12 +301,12 @@ impl Store {
         let Some((id, active)) = row else {
             return Err(StaffError::Unknown(user));
         };
-        sqlx::query("UPDATE staff SET active = 0 WHERE id = ?1")
+        sqlx::query("UPDATE staff SET active = 0 WHERE id = $1")
             .bind(&id)
             .execute(&mut *tx)
             .await
             .map_err(StoreError::from)?;
-        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = ?1")
+        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1")
             .bind(&id)
             .execute(&mut *tx)
             .await
@@ -321,8 +317,8 @@ impl Store {
 
     async fn staff_by_user(&self, user: &str) -> Result<Option<StaffRow>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, user, display_name, password_hash, pin_hash, active, locked_until \
-             FROM staff WHERE user = ?1",
+            "SELECT id, \"user\", display_name, password_hash, pin_hash, active, locked_until \
+             FROM staff WHERE \"user\" = $1",
         )
         .bind(user)
         .fetch_optional(&self.pool)
@@ -352,10 +348,10 @@ impl Store {
     ) -> Result<(u32, bool), StoreError> {
         let row = sqlx::query(
             "UPDATE staff SET \
-             locked_until = CASE WHEN failed_attempts + 1 >= ?2 THEN ?3 ELSE locked_until END, \
-             failed_attempts = CASE WHEN failed_attempts + 1 >= ?2 THEN 0 \
+             locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN $3 ELSE locked_until END, \
+             failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 \
                                     ELSE failed_attempts + 1 END \
-             WHERE id = ?1 RETURNING failed_attempts, locked_until",
+             WHERE id = $1 RETURNING failed_attempts, locked_until",
         )
         .bind(id)
         .bind(i64::from(STAFF_MAX_FAILURES))
@@ -374,7 +370,7 @@ impl Store {
     }
 
     async fn clear_staff_failures(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1")
+        sqlx::query("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -383,13 +379,13 @@ impl Store {
 
     /// Records a staff token (its hash) and drops the expired ones.
     async fn insert_staff_session(&self, new: &NewSession<'_>) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= ?1")
+        sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1")
             .bind(new.created_at)
             .execute(&self.pool)
             .await?;
         sqlx::query(
             "INSERT INTO staff_sessions (id, token_hash, staff_id, kind, kiosk_name, created_at, \
-             expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(new.id)
         .bind(&new.token_hash)
@@ -405,8 +401,8 @@ impl Store {
 
     async fn staff_session(&self, token: &str) -> Result<Option<SessionRow>, StoreError> {
         let row = sqlx::query(
-            "SELECT s.id, s.staff_id, f.user, s.kind, s.kiosk_name, s.expires_at, f.active \
-             FROM staff_sessions s JOIN staff f ON f.id = s.staff_id WHERE s.token_hash = ?1",
+            "SELECT s.id, s.staff_id, f.\"user\", s.kind, s.kiosk_name, s.expires_at, f.active \
+             FROM staff_sessions s JOIN staff f ON f.id = s.staff_id WHERE s.token_hash = $1",
         )
         .bind(token_hash(token))
         .fetch_optional(&self.pool)
@@ -429,7 +425,7 @@ impl Store {
     /// Ends the session whose token is `token`; returns its id if it existed.
     async fn delete_staff_session(&self, token: &str) -> Result<Option<String>, StoreError> {
         Ok(
-            sqlx::query_scalar("DELETE FROM staff_sessions WHERE token_hash = ?1 RETURNING id")
+            sqlx::query_scalar("DELETE FROM staff_sessions WHERE token_hash = $1 RETURNING id")
                 .bind(token_hash(token))
                 .fetch_optional(&self.pool)
                 .await?,

@@ -1,11 +1,22 @@
-//! Durable state of the server in SQLite (WAL, synchronous=FULL).
+//! Durable state of the server: SQLite by default (WAL, synchronous=FULL),
+//! or PostgreSQL for a center or province that outgrows one machine.
+//!
+//! One pool of sqlx's `Any` driver serves both; every query is written once,
+//! in SQL both dialects accept (`$1` placeholders, quoted `"user"`), except
+//! where [`Dialect`] picks the text (JSON and time functions). The schemas
+//! come from `migrations/` (SQLite, as shipped) and `migrations-postgres/`
+//! (the same numbers, tables and columns). Read-check-write transactions
+//! start with [`Store::begin_immediate`]: `BEGIN IMMEDIATE` on SQLite, a
+//! transaction-scoped advisory lock on PostgreSQL, so both serialise them
+//! the same way and sequences (receipt numbers, dossier codes) stay gap-free.
 
 use std::path::Path;
 use std::str::FromStr;
 
 use motcua_protocol::{HelpRequest, HelpStatus, NewHelpRequest};
 use sqlx::Row;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions};
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +29,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("time cannot be written: {0}")]
     Time(String),
+    #[error("database URL: {0}")]
+    Url(String),
 }
 
 /// `t` in RFC 3339, as the tables hold times written for people.
@@ -26,28 +39,161 @@ pub(crate) fn rfc3339(t: time::OffsetDateTime) -> Result<String, StoreError> {
         .map_err(|e| StoreError::Time(e.to_string()))
 }
 
+/// Which database a [`Store`] runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A transaction of the store's pool.
+pub(crate) type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+/// The key of the PostgreSQL advisory lock that [`Store::begin_immediate`]
+/// takes: one for the whole database, as SQLite's write lock is.
+const WRITE_LOCK_KEY: i64 = 0x6d6f_7463_7561; // "motcua"
+
+/// Connections of a PostgreSQL pool (SQLite keeps 4: one writer at a time).
+const POSTGRES_CONNECTIONS: u32 = 16;
+
+/// The database URL with its password replaced, fit for logs and errors.
+pub fn redacted_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = match rest.find(['/', '?']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            let hidden = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{tail}")
+        }
+        None => url.to_owned(),
+    }
+}
+
 /// The server's database.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pub(crate) pool: SqlitePool,
+    pub(crate) pool: AnyPool,
+    pub(crate) dialect: Dialect,
 }
 
 impl Store {
-    /// Opens (creating if needed) and migrates the database at `path`.
+    /// Opens (creating if needed) and migrates the SQLite database at `path`.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
-        let opts = SqliteConnectOptions::from_str("sqlite://")?
+        sqlx::any::install_default_drivers();
+        let file = sqlx::sqlite::SqliteConnectOptions::new()
             .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(std::time::Duration::from_secs(5));
-        let pool = sqlx::pool::PoolOptions::new()
+            .create_if_missing(true);
+        let url = file.to_url_lossy();
+        Self::open_sqlite(url.as_str()).await
+    }
+
+    /// Connects to and migrates the database of `url`: `postgres://` or
+    /// `postgresql://` (PostgreSQL), or `sqlite:` (a SQLite file).
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = AnyConnectOptions::from_str(url)?;
+            let pool = AnyPoolOptions::new()
+                .max_connections(POSTGRES_CONNECTIONS)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        // Commits wait for the WAL flush, whatever the
+                        // cluster's default; times are compared as UTC.
+                        sqlx::query("SET synchronous_commit = on")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("SET TIME ZONE 'UTC'")
+                            .execute(&mut *conn)
+                            .await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(opts)
+                .await?;
+            sqlx::migrate!("./migrations-postgres").run(&pool).await?;
+            Ok(Self {
+                pool,
+                dialect: Dialect::Postgres,
+            })
+        } else if url.starts_with("sqlite:") {
+            let mut opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
+            if !url.contains("mode=") {
+                opts = opts.create_if_missing(true);
+            }
+            let url = opts.to_url_lossy();
+            Self::open_sqlite(url.as_str()).await
+        } else {
+            Err(StoreError::Url(format!(
+                "{}: only postgres://, postgresql:// and sqlite: are supported",
+                redacted_url(url)
+            )))
+        }
+    }
+
+    async fn open_sqlite(url: &str) -> Result<Self, StoreError> {
+        let opts = AnyConnectOptions::from_str(url)?;
+        let pool = AnyPoolOptions::new()
             .max_connections(4)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // WAL persists in the file; the rest is per connection.
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = FULL",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 5000",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect_with(opts)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            dialect: Dialect::Sqlite,
+        })
+    }
+
+    /// Which database this is.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The pool, for tools and tests that read the tables directly.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Closes every connection (waits for those in use).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Starts a transaction that reads, checks and writes as if alone:
+    /// `BEGIN IMMEDIATE` on SQLite (the write lock taken first); on
+    /// PostgreSQL, a transaction holding the database's advisory write lock
+    /// until it ends, so such transactions run one after another there too.
+    pub(crate) async fn begin_immediate(&self) -> Result<Tx<'static>, StoreError> {
+        match self.dialect {
+            Dialect::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Dialect::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK_KEY)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
     }
 
     /// Records a help request and returns it as stored.
@@ -59,7 +205,7 @@ impl Store {
     ) -> Result<HelpRequest, StoreError> {
         sqlx::query(
             "INSERT INTO help_requests (id, kiosk_id, step, procedure_code, created_at, status) \
-             VALUES (?1, ?2, ?3, ?4, ?5, 'open')",
+             VALUES ($1, $2, $3, $4, $5, 'open')",
         )
         .bind(id)
         .bind(&req.kiosk_id)
@@ -186,7 +332,7 @@ impl Store {
         &self,
         id_number: &str,
     ) -> Result<Option<AccountRow>, StoreError> {
-        let row = sqlx::query("SELECT id, phone FROM accounts WHERE id_number = ?1")
+        let row = sqlx::query("SELECT id, phone FROM accounts WHERE id_number = $1")
             .bind(id_number)
             .fetch_optional(&self.pool)
             .await?;
@@ -209,9 +355,9 @@ impl Store {
         window_start: i64,
         allow: impl FnOnce(&[i64]) -> Result<(), E>,
     ) -> Result<Result<(), E>, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_immediate().await?;
         let recent: Vec<i64> = sqlx::query_scalar(
-            "SELECT created_at FROM otp_challenges WHERE phone = ?1 AND created_at > ?2 \
+            "SELECT created_at FROM otp_challenges WHERE phone = $1 AND created_at > $2 \
              ORDER BY created_at ASC",
         )
         .bind(&new.phone)
@@ -226,7 +372,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO otp_challenges (id, id_number, full_name, date_of_birth, sex, address, \
              phone, code_hash, salt, created_at, expires_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&new.id)
         .bind(&i.id_number)
@@ -248,7 +394,7 @@ impl Store {
     /// Deletes challenges created at or before `before`, with the identity
     /// and phone they hold. Returns how many went.
     pub async fn purge_challenges(&self, before: i64) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM otp_challenges WHERE created_at <= ?1")
+        let done = sqlx::query("DELETE FROM otp_challenges WHERE created_at <= $1")
             .bind(before)
             .execute(&self.pool)
             .await?;
@@ -258,7 +404,7 @@ impl Store {
     /// Removes a challenge whose code could not be sent: it was never
     /// usable and does not count against the phone's limits.
     pub async fn delete_challenge(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM otp_challenges WHERE id = ?1 AND status = 'pending'")
+        sqlx::query("DELETE FROM otp_challenges WHERE id = $1 AND status = 'pending'")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -268,7 +414,7 @@ impl Store {
     pub async fn challenge(&self, id: &str) -> Result<Option<ChallengeRow>, StoreError> {
         let row = sqlx::query(
             "SELECT id, code_hash, salt, expires_at, attempts, status FROM otp_challenges \
-             WHERE id = ?1",
+             WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -299,8 +445,8 @@ impl Store {
     ) -> Result<Option<(u32, ChallengeStatus)>, StoreError> {
         let row = sqlx::query(
             "UPDATE otp_challenges SET attempts = attempts + 1, \
-             status = CASE WHEN attempts + 1 >= ?2 THEN 'locked' ELSE status END \
-             WHERE id = ?1 AND status = 'pending' RETURNING attempts, status",
+             status = CASE WHEN attempts + 1 >= $2 THEN 'locked' ELSE status END \
+             WHERE id = $1 AND status = 'pending' RETURNING attempts, status",
         )
         .bind(id)
         .bind(i64::from(max_attempts))
@@ -328,10 +474,10 @@ impl Store {
         new_account_id: &str,
         now: &str,
     ) -> Result<Consumed, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_immediate().await?;
         let row = sqlx::query(
             "SELECT id_number, full_name, date_of_birth, sex, address, phone FROM otp_challenges \
-             WHERE id = ?1 AND status = 'pending'",
+             WHERE id = $1 AND status = 'pending'",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -352,8 +498,8 @@ impl Store {
         let (account_id, created) = match existing {
             Some(account_id) => {
                 let updated = sqlx::query(
-                    "UPDATE accounts SET phone = ?2, verified_by = 'otp', updated_at = ?3 \
-                     WHERE id = ?1 AND (phone IS NULL OR phone = '' OR phone = ?2)",
+                    "UPDATE accounts SET phone = $2, verified_by = 'otp', updated_at = $3 \
+                     WHERE id = $1 AND (phone IS NULL OR phone = '' OR phone = $2)",
                 )
                 .bind(&account_id)
                 .bind(&phone)
@@ -372,11 +518,20 @@ impl Store {
                 (new_account_id.to_owned(), true)
             }
         };
-        sqlx::query("UPDATE otp_challenges SET status = 'used', account_id = ?2 WHERE id = ?1")
-            .bind(id)
-            .bind(&account_id)
-            .execute(&mut *tx)
-            .await?;
+        // Still pending: on PostgreSQL a wrong code counted meanwhile (not
+        // in this transaction's lock) may have locked it.
+        let used = sqlx::query(
+            "UPDATE otp_challenges SET status = 'used', account_id = $2 \
+             WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(id)
+        .bind(&account_id)
+        .execute(&mut *tx)
+        .await?;
+        if used.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(Consumed::NotPending);
+        }
         tx.commit().await?;
         Ok(Consumed::Account {
             account_id,
@@ -396,7 +551,7 @@ impl Store {
         vouch_id: &str,
         now: &str,
     ) -> Result<(String, bool), StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_immediate().await?;
         let existing = account_id_of(&mut tx, &identity.id_number).await?;
         let (account_id, created) = match existing {
             Some(id) => (id, false),
@@ -407,7 +562,7 @@ impl Store {
         };
         sqlx::query(
             "INSERT INTO account_vouches (id, account_id, staff_user, reason, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(vouch_id)
         .bind(&account_id)
@@ -434,12 +589,9 @@ impl Store {
 }
 
 /// The id of the account of `id_number`, read inside the caller's transaction.
-async fn account_id_of(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    id_number: &str,
-) -> Result<Option<String>, StoreError> {
+async fn account_id_of(tx: &mut Tx<'_>, id_number: &str) -> Result<Option<String>, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT id FROM accounts WHERE id_number = ?1")
+        sqlx::query_scalar("SELECT id FROM accounts WHERE id_number = $1")
             .bind(id_number)
             .fetch_optional(&mut **tx)
             .await?,
@@ -447,7 +599,7 @@ async fn account_id_of(
 }
 
 async fn insert_account(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut Tx<'_>,
     id: &str,
     identity: &IdentityRow,
     phone: Option<&str>,
@@ -456,7 +608,7 @@ async fn insert_account(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO accounts (id, id_number, full_name, date_of_birth, sex, address, phone, \
-         verified_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+         verified_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
     )
     .bind(id)
     .bind(&identity.id_number)
@@ -470,4 +622,25 @@ async fn insert_account(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted_url;
+
+    #[test]
+    fn a_database_url_is_shown_without_its_password() {
+        assert_eq!(
+            redacted_url("postgres://motcua:bí:mật@db.tinh.local:5432/motcua?sslmode=require"),
+            "postgres://motcua:***@db.tinh.local:5432/motcua?sslmode=require"
+        );
+        assert_eq!(
+            redacted_url("postgres://postgres@127.0.0.1:5432/postgres"),
+            "postgres://postgres@127.0.0.1:5432/postgres"
+        );
+        assert_eq!(
+            redacted_url("sqlite:/var/lib/motcua/motcua.sqlite3"),
+            "sqlite:/var/lib/motcua/motcua.sqlite3"
+        );
+    }
 }

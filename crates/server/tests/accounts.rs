@@ -21,7 +21,7 @@ const THUY_ID: &str = "038155000123";
 const THUY_NAME: &str = "Lê Thị Thủy";
 
 struct TestApp {
-    dir: tempfile::TempDir,
+    dir: support::DataDir,
     state: AppState,
     clock: Arc<ManualClock>,
     /// The token of the kiosk `kiosk-01`, sent with every call.
@@ -474,19 +474,16 @@ async fn nfd_input_is_stored_in_nfc() {
     let challenge = request_code(&t, &body).await;
     let (status, _) = verify(&t, &challenge, &t.last_code()).await;
     assert_eq!(status, StatusCode::CREATED);
-    let db = t.dir.path().join(motcua_server::DB_FILE);
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let pool = t.state.store.pool();
     let (name, address): (String, String) =
         sqlx::query_as("SELECT full_name, address FROM accounts")
-            .fetch_one(&pool)
+            .fetch_one(pool)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(name, AN_NAME);
     assert_eq!(address, "Số 5, Đông Sơn, Thanh Hóa");
     let hashes: Vec<(String,)> = sqlx::query_as("SELECT code_hash FROM otp_challenges")
-        .fetch_all(&pool)
+        .fetch_all(pool)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(
@@ -520,14 +517,11 @@ async fn a_helper_vouches_for_a_citizen_without_a_phone() {
     );
     assert_eq!(t.counts().await, (1, 0, 2));
     // The audit rows name the helpers whose tokens were used.
-    let db = t.dir.path().join(motcua_server::DB_FILE);
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let pool = t.state.store.pool();
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT staff_user, reason, account_id FROM account_vouches ORDER BY staff_user",
     )
-    .fetch_all(&pool)
+    .fetch_all(pool)
     .await
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -731,11 +725,11 @@ async fn over_a_real_socket_with_the_kiosk_client() {
     use motcua_core::client::{ApiClient, ClientError};
     use motcua_protocol::{NewOtpChallenge, NewVouch, ProblemCode, Sex};
 
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let dir = support::DataDir::new().await;
     let outbox = dir.path().join("outbox.jsonl");
     let config = Config {
         sms: SmsConfig::File(outbox.clone()),
-        ..Config::new(dir.path().to_path_buf())
+        ..dir.config()
     };
     let state = AppState::open(&config)
         .await

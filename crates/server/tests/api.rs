@@ -10,7 +10,7 @@ use motcua_server::{AppState, Config};
 use serde_json::{Value, json};
 
 struct TestApp {
-    _dir: tempfile::TempDir,
+    _dir: support::DataDir,
     state: AppState,
     /// The token of the kiosk `kiosk-01`, sent with every call.
     token: String,
@@ -270,15 +270,15 @@ async fn a_help_request_records_the_authenticated_kiosk_not_the_body() {
 
 #[tokio::test]
 async fn help_requests_survive_a_restart_of_the_server() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let config = Config::new(dir.path().to_path_buf());
+    let dir = support::DataDir::new().await;
+    let config = dir.config();
     {
         let state = AppState::open(&config)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let token = add_kiosk(&state, "k").await;
         let t = TestApp {
-            _dir: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
+            _dir: support::DataDir::new().await,
             state,
             token,
         };

@@ -304,7 +304,7 @@ async fn a_helper_answers_a_help_request_once_and_the_console_lists_the_open_one
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let (by, at): (Option<String>, Option<String>) =
-        sqlx::query_as("SELECT answered_by, answered_at FROM help_requests WHERE id = ?1")
+        sqlx::query_as("SELECT answered_by, answered_at FROM help_requests WHERE id = $1")
             .bind(&first)
             .fetch_one(&t.db().await)
             .await
@@ -670,7 +670,7 @@ struct Row {
     done_at: Option<&'static str>,
 }
 
-async fn insert_dossier(db: &sqlx::SqlitePool, r: &Row) {
+async fn insert_dossier(db: &sqlx::AnyPool, r: &Row) {
     let components: Vec<Value> = r
         .files
         .iter()
@@ -681,13 +681,19 @@ async fn insert_dossier(db: &sqlx::SqlitePool, r: &Row) {
         })
         .collect();
     let number: i64 = r.code[7..].parse().unwrap_or_else(|e| panic!("{e}"));
+    let received_at = time::OffsetDateTime::from_unix_timestamp(r.created_at)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .format(&time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
     sqlx::query(
         "INSERT INTO dossiers (code, day, number, kiosk_name, idempotency_key, request_hash, \
          lookup_secret, procedure_code, procedure_name, agency, applicant_json, copies, \
          components_json, processing_time, received_at, due_at, due_date, result_place, status, \
-         created_at) VALUES (?1, substr(?1, 1, 6), ?2, 'quay-a', ?1, 'h', '123456', '1.001193', \
-         'Đăng ký khai sinh', 'UBND', '{}', 1, ?3, 'Trong ngày', \
-         strftime('%Y-%m-%dT%H:%M:%SZ', ?4, 'unixepoch'), ?5, substr(?5, 1, 10), 'Quầy 1', ?6, ?4)",
+         created_at) VALUES ($1, $7, $2, 'quay-a', $1, 'h', '123456', '1.001193', \
+         'Đăng ký khai sinh', 'UBND', '{}', 1, $3, 'Trong ngày', \
+         $8, $5, $9, 'Quầy 1', $6, $4)",
     )
     .bind(r.code)
     .bind(number)
@@ -695,6 +701,9 @@ async fn insert_dossier(db: &sqlx::SqlitePool, r: &Row) {
     .bind(r.created_at)
     .bind(r.due_at)
     .bind(r.status)
+    .bind(&r.code[..6])
+    .bind(received_at)
+    .bind(&r.due_at[..10])
     .execute(db)
     .await
     .unwrap_or_else(|e| panic!("{}: {e}", r.code));
@@ -703,7 +712,7 @@ async fn insert_dossier(db: &sqlx::SqlitePool, r: &Row) {
         ("done", r.done_at),
     ] {
         let Some(at) = at else { continue };
-        sqlx::query("INSERT INTO dossier_history (code, status, at) VALUES (?1, ?2, ?3)")
+        sqlx::query("INSERT INTO dossier_history (code, status, at) VALUES ($1, $2, $3)")
             .bind(r.code)
             .bind(status)
             .bind(at)
@@ -713,18 +722,18 @@ async fn insert_dossier(db: &sqlx::SqlitePool, r: &Row) {
     }
 }
 
-async fn insert_payment(db: &sqlx::SqlitePool, n: u32, method: &str, paid_at: Option<i64>) {
+async fn insert_payment(db: &sqlx::AnyPool, n: u32, method: &str, paid_at: Option<i64>) {
     sqlx::query(
         "INSERT INTO payments (id, kiosk_name, idempotency_key, request_hash, procedure_code, \
          procedure_name, copies, amount, method, reference, counter_code, vietqr_payload, status, \
-         created_at, expires_at, paid_at) VALUES (?1, 'quay-a', ?1, 'h', '1.004873', 'Xác nhận', 1, \
-         15000, ?2, ?1, CASE WHEN ?2 = 'counter' THEN printf('%06d', ?3) END, \
-         CASE WHEN ?2 = 'vietqr' THEN 'qr' END, CASE WHEN ?4 IS NULL THEN 'pending' ELSE 'paid' END, \
-         0, 1, ?4)",
+         created_at, expires_at, paid_at) VALUES ($1, 'quay-a', $1, 'h', '1.004873', 'Xác nhận', 1, \
+         15000, $2, $1, CASE WHEN $2 = 'counter' THEN $3 END, \
+         CASE WHEN $2 = 'vietqr' THEN 'qr' END, CASE WHEN $4 IS NULL THEN 'pending' ELSE 'paid' END, \
+         0, 1, $4)",
     )
     .bind(format!("pay-{n}"))
     .bind(method)
-    .bind(n)
+    .bind(format!("{n:06}"))
     .bind(paid_at)
     .execute(db)
     .await

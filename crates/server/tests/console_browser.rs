@@ -425,7 +425,7 @@ async fn a_helper_works_the_console_in_chromium() {
             .await
             .contains("Ông/bà bổ sung bản sao giấy chứng sinh.")
     );
-    let status: String = sqlx::query_scalar("SELECT status FROM dossiers WHERE code = ?1")
+    let status: String = sqlx::query_scalar("SELECT status FROM dossiers WHERE code = $1")
         .bind(&first)
         .fetch_one(&t.db().await)
         .await

@@ -243,6 +243,47 @@ async fn racing_identical_submissions_make_one_dossier() {
     assert_eq!(t.count("SELECT COUNT(*) FROM dossiers").await, 1);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_on_one_database_number_the_day_without_gaps_or_twins() {
+    let t = app().await;
+    let instances = [t.state.clone(), second_instance(&t).await];
+    let body = birth(&t).await;
+    let auth = t.auth_a();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let state = instances[i % 2].clone();
+        // Some keys twice, to the other server at once: one dossier each.
+        let key = format!("k-{}", i - i % 8 / 7);
+        let req = request(
+            "POST",
+            "/v1/dossiers",
+            &[("authorization", &auth), ("idempotency-key", &key)],
+            Some(&body),
+        );
+        tasks.spawn(async move { (key, send_to(&state, req).await) });
+    }
+    let mut by_key = std::collections::BTreeMap::<String, Vec<String>>::new();
+    while let Some(done) = tasks.join_next().await {
+        let (key, a) = done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        assert!(a.status.is_success(), "{a:?}");
+        by_key.entry(key).or_default().push(a.str("code"));
+    }
+    // Every answer under one key names the same dossier.
+    for codes in by_key.values() {
+        assert!(codes.iter().all(|c| c == &codes[0]), "{codes:?}");
+    }
+    let mut codes: Vec<String> = by_key.values().map(|c| c[0].clone()).collect();
+    codes.sort();
+    let want: Vec<String> = (1..=by_key.len())
+        .map(|n| format!("261126-{n:04}"))
+        .collect();
+    assert_eq!(codes, want);
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM dossiers").await,
+        i64::try_from(by_key.len()).unwrap_or(-1)
+    );
+}
+
 #[tokio::test]
 async fn incomplete_dossiers_and_unfinished_uploads_are_refused() {
     let t = app().await;
@@ -856,7 +897,7 @@ async fn the_log_of_a_whole_flow_names_no_person_and_no_secret() {
 
 #[tokio::test]
 async fn the_holiday_file_in_the_data_folder_moves_due_dates_and_a_bad_one_stops_the_server() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = DataDir::new().await;
     let file = dir.path().join(motcua_server::HOLIDAYS_FILE);
     std::fs::write(
         &file,
@@ -864,10 +905,9 @@ async fn the_holiday_file_in_the_data_folder_moves_due_dates_and_a_bad_one_stops
          status = \"announced\"\ndays = [\"2026-11-27\"]\n",
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let state =
-        motcua_server::AppState::open(&motcua_server::Config::new(dir.path().to_path_buf()))
-            .await
-            .unwrap_or_else(|e| panic!("open: {e}"));
+    let state = motcua_server::AppState::open(&dir.config())
+        .await
+        .unwrap_or_else(|e| panic!("open: {e}"));
     let thursday = time::macros::datetime!(2026-11-26 09:00 UTC);
     let free = motcua_protocol::ProcessingTime::SameDay {
         cutoff: Some("15:00".into()),
@@ -879,8 +919,7 @@ async fn the_holiday_file_in_the_data_folder_moves_due_dates_and_a_bad_one_stops
     );
     std::fs::write(&file, "first_year = 2026\nlast_year = 2026\nholidays = 3\n")
         .unwrap_or_else(|e| panic!("{e}"));
-    match motcua_server::AppState::open(&motcua_server::Config::new(dir.path().to_path_buf())).await
-    {
+    match motcua_server::AppState::open(&dir.config()).await {
         Ok(_) => panic!("a malformed holiday file was accepted"),
         Err(e) => assert!(e.to_string().contains("holiday"), "{e}"),
     }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use support::{open_state, request, send_to};
 
 struct TestApp {
-    dir: tempfile::TempDir,
+    dir: support::DataDir,
     state: AppState,
 }
 
@@ -240,35 +240,19 @@ async fn tokens_are_stored_only_as_hashes() {
         assert_eq!(tok.len(), 64, "{tok}");
         assert!(tok.bytes().all(|b| b.is_ascii_hexdigit()));
     }
-    // Every file of the database (main file and write-ahead log), read raw.
-    let mut seen = 0;
-    for entry in std::fs::read_dir(t.dir.path()).unwrap_or_else(|e| panic!("{e}")) {
-        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
-        if !path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with(motcua_server::DB_FILE))
-        {
-            continue;
-        }
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
-        seen += bytes.len();
-        for tok in &tokens {
-            assert!(
-                !bytes.windows(tok.len()).any(|w| w == tok.as_bytes()),
-                "a token in clear in {}",
-                path.display()
-            );
-        }
+    // Everything the database holds, read raw (SQLite's files, or every
+    // PostgreSQL row as text).
+    let bytes = support::stored_bytes(&t.dir, &t.state).await;
+    assert!(!bytes.is_empty(), "no database content found");
+    for tok in &tokens {
+        assert!(
+            !bytes.windows(tok.len()).any(|w| w == tok.as_bytes()),
+            "a token in clear in the database"
+        );
     }
-    assert!(seen > 0, "no database file found");
     // What is stored is the SHA-256 of the token.
-    let db = t.dir.path().join(motcua_server::DB_FILE);
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
     let (hash,): (String,) = sqlx::query_as("SELECT token_hash FROM kiosks WHERE name = 'quay-1'")
-        .fetch_one(&pool)
+        .fetch_one(t.state.store.pool())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     use sha2::Digest;

@@ -807,7 +807,7 @@ async fn the_counter_lists_and_confirms_with_a_console_session_only() {
     assert_eq!(a.body["receipt"]["method"], "counter");
     assert_eq!(a.body["receipt"]["amount"], 16_000);
     let recorded: (String, String) =
-        sqlx::query_as("SELECT p.confirmed_by_user, p.paid_by FROM payments p WHERE p.id = ?1")
+        sqlx::query_as("SELECT p.confirmed_by_user, p.paid_by FROM payments p WHERE p.id = $1")
             .bind(id)
             .fetch_one(&t.db().await)
             .await
@@ -816,7 +816,7 @@ async fn the_counter_lists_and_confirms_with_a_console_session_only() {
     // Bound, not written into the SQL: sqlx logs statements, and the log
     // test of this binary looks for the user name.
     let staff_match: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM payments p JOIN staff s ON s.id = p.confirmed_by WHERE s.user = ?1",
+        "SELECT COUNT(*) FROM payments p JOIN staff s ON s.id = p.confirmed_by WHERE s.user = $1",
     )
     .bind(USER)
     .fetch_one(&t.db().await)
@@ -953,7 +953,7 @@ async fn expiry_follows_the_clock() {
 }
 
 async fn numbers(t: &TestApp, symbol: &str) -> Vec<i64> {
-    sqlx::query_scalar("SELECT number FROM receipts WHERE symbol = ?1 ORDER BY number")
+    sqlx::query_scalar("SELECT number FROM receipts WHERE symbol = $1 ORDER BY number")
         .bind(symbol)
         .fetch_all(&t.db().await)
         .await
@@ -963,6 +963,8 @@ async fn numbers(t: &TestApp, symbol: &str) -> Vec<i64> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn receipt_numbers_are_gap_free_under_concurrency() {
     let t = app().await;
+    // Every other request goes to a second server on the same database.
+    let instances = [t.state.clone(), second_instance(&t).await];
     let console = login(&t).await;
     let mut qr_refs = Vec::new();
     let mut counter_ids = Vec::new();
@@ -988,16 +990,16 @@ async fn receipt_numbers_are_gap_free_under_concurrency() {
     }
 
     let mut tasks = tokio::task::JoinSet::new();
-    let hook = |reference: String, tx: String, want: StatusCode| {
-        let state = t.state.clone();
+    let hook = |i: usize, reference: String, tx: String, want: StatusCode| {
+        let state = instances[i % 2].clone();
         async move {
             let body = transfer(&reference, 8000, &tx);
             let a = send_to(&state, webhook_request(&body, &Sig::Good)).await;
             assert_eq!(a.status, want, "{a:?}");
         }
     };
-    let confirm_one = |id: String, want: Option<StatusCode>| {
-        let state = t.state.clone();
+    let confirm_one = |i: usize, id: String, want: Option<StatusCode>| {
+        let state = instances[i % 2].clone();
         let console = console.clone();
         async move {
             let req = request(
@@ -1018,27 +1020,38 @@ async fn receipt_numbers_are_gap_free_under_concurrency() {
         }
     };
     for (i, reference) in qr_refs.iter().enumerate() {
-        tasks.spawn(hook(reference.clone(), format!("FT-{i}"), StatusCode::OK));
+        tasks.spawn(hook(
+            i,
+            reference.clone(),
+            format!("FT-{i}"),
+            StatusCode::OK,
+        ));
         if i % 5 == 0 {
-            // The bank delivers some twice, at once.
-            tasks.spawn(hook(reference.clone(), format!("FT-{i}"), StatusCode::OK));
+            // The bank delivers some twice, at once (to the other server).
+            tasks.spawn(hook(
+                i + 1,
+                reference.clone(),
+                format!("FT-{i}"),
+                StatusCode::OK,
+            ));
         }
     }
     for (i, id) in counter_ids.iter().enumerate() {
-        tasks.spawn(confirm_one(id.clone(), None));
+        tasks.spawn(confirm_one(i, id.clone(), None));
         if i % 5 == 0 {
-            tasks.spawn(confirm_one(id.clone(), None));
+            tasks.spawn(confirm_one(i + 1, id.clone(), None));
         }
     }
     for (i, reference) in closed_refs.iter().enumerate() {
         tasks.spawn(hook(
+            i,
             reference.clone(),
             format!("FT-closed-{i}"),
             StatusCode::CONFLICT,
         ));
     }
-    for id in &closed_ids {
-        tasks.spawn(confirm_one(id.clone(), Some(StatusCode::CONFLICT)));
+    for (i, id) in closed_ids.iter().enumerate() {
+        tasks.spawn(confirm_one(i, id.clone(), Some(StatusCode::CONFLICT)));
     }
     while let Some(done) = tasks.join_next().await {
         if let Err(e) = done {

@@ -323,7 +323,7 @@ async fn adding_a_helper_checks_the_rules_and_stores_only_argon2id_hashes() {
     let token = a.body["token"].as_str().unwrap_or_default().to_owned();
     let db = t.db().await;
     let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT user, password_hash, pin_hash FROM staff ORDER BY user")
+        sqlx::query_as("SELECT \"user\", password_hash, pin_hash FROM staff ORDER BY \"user\"")
             .fetch_all(&db)
             .await
             .unwrap_or_else(|e| panic!("{e}"));

@@ -2,8 +2,15 @@
 //! kiosks and a helper, and requests through the router: shared by the
 //! upload and dossier test binaries (included with `#[path]`: not a test
 //! target itself; each binary uses part of it).
+//!
+//! The store is SQLite in the data folder, or, when
+//! `MOTCUA_TEST_POSTGRES_URL` names a PostgreSQL server
+//! (`postgres://USER@HOST:PORT/DB`, e.g. from `scripts/postgres.sh start`),
+//! a fresh database there for each test, dropped when the test ends: the
+//! same tests run against both (`scripts/test.sh` runs them twice).
 #![allow(dead_code)]
 
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -29,8 +36,169 @@ pub const ID_NUMBER: &str = "001089012345";
 pub const PHONE: &str = "0912345678";
 pub const ADDRESS: &str = "Số 5, Đông Sơn, Thanh Hóa";
 
+/// The environment variable naming the PostgreSQL server the tests use.
+pub const ENV_TEST_POSTGRES: &str = "MOTCUA_TEST_POSTGRES_URL";
+
+/// The PostgreSQL server's URL when the tests run against PostgreSQL.
+pub fn postgres_server() -> Option<String> {
+    std::env::var(ENV_TEST_POSTGRES)
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+/// `url` with its database (the path) replaced by `database`.
+fn with_database(url: &str, database: &str) -> String {
+    let (scheme, rest) = url
+        .split_once("://")
+        .unwrap_or_else(|| panic!("{ENV_TEST_POSTGRES} is not a URL"));
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let query = tail.find('?').map(|i| &tail[i..]).unwrap_or_default();
+    format!("{scheme}://{authority}/{database}{query}")
+}
+
+/// A database of its own on the test PostgreSQL server, dropped (with any
+/// connection left to it) when this is.
+pub struct PgDatabase {
+    server: String,
+    name: String,
+}
+
+impl PgDatabase {
+    async fn create(server: &str) -> Self {
+        use sqlx::Connection;
+        let name = format!("motcua_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(server)
+            .await
+            .unwrap_or_else(|e| panic!("{ENV_TEST_POSTGRES}: {e}"));
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap_or_else(|e| panic!("create database {name}: {e}"));
+        let _ = admin.close().await;
+        Self {
+            server: server.to_owned(),
+            name,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        with_database(&self.server, &self.name)
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        // Drop may run inside the test's runtime: the drop gets a thread
+        // and a runtime of its own.
+        let server = self.server.clone();
+        let name = self.name.clone();
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            rt.block_on(async {
+                use sqlx::Connection;
+                let mut admin = sqlx::PgConnection::connect(&server)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let _ = admin.close().await;
+                Ok::<(), String>(())
+            })
+        })
+        .join();
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("could not drop test database {}: {e}", self.name),
+            Err(_) => eprintln!("could not drop test database {}", self.name),
+        }
+    }
+}
+
+/// A test's data folder, and on PostgreSQL its database: both go when
+/// this is dropped.
+pub struct DataDir {
+    dir: tempfile::TempDir,
+    postgres: Option<PgDatabase>,
+}
+
+impl DataDir {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let postgres = match postgres_server() {
+            Some(server) => Some(PgDatabase::create(&server).await),
+            None => None,
+        };
+        Self { dir, postgres }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The database URL the server is given (`None`: SQLite in the folder).
+    pub fn database_url(&self) -> Option<String> {
+        self.postgres.as_ref().map(PgDatabase::url)
+    }
+
+    pub fn on_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    /// The server configuration of this folder and database.
+    pub fn config(&self) -> Config {
+        Config {
+            database: self.database_url(),
+            ..Config::new(self.path().to_path_buf())
+        }
+    }
+}
+
+/// What the database holds as raw bytes, to search for what must never be
+/// stored: SQLite's files (main file and write-ahead log) as they are on
+/// disk, or on PostgreSQL every row of every table as text.
+pub async fn stored_bytes(dir: &DataDir, state: &AppState) -> Vec<u8> {
+    let mut out = Vec::new();
+    if dir.on_postgres() {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = 'public'",
+        )
+        .fetch_all(state.store.pool())
+        .await
+        .unwrap_or_else(|e| panic!("tables: {e}"));
+        for table in tables {
+            let rows: Vec<String> = sqlx::query_scalar(&format!("SELECT t::text FROM {table} t"))
+                .fetch_all(state.store.pool())
+                .await
+                .unwrap_or_else(|e| panic!("{table}: {e}"));
+            for r in rows {
+                out.extend_from_slice(r.as_bytes());
+                out.push(b'\n');
+            }
+        }
+        return out;
+    }
+    for entry in std::fs::read_dir(dir.path()).unwrap_or_else(|e| panic!("{e}")) {
+        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+        if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(motcua_server::DB_FILE))
+        {
+            out.extend(std::fs::read(&path).unwrap_or_else(|e| panic!("{e}")));
+        }
+    }
+    out
+}
+
 pub struct TestApp {
-    pub dir: tempfile::TempDir,
+    pub dir: DataDir,
     pub state: AppState,
     pub clock: Arc<ManualClock>,
     /// Tokens of the kiosks `quay-a` and `quay-b`.
@@ -43,11 +211,9 @@ impl TestApp {
         self.clock.advance(time::Duration::seconds(seconds));
     }
 
-    pub async fn db(&self) -> sqlx::SqlitePool {
-        let db = self.dir.path().join(motcua_server::DB_FILE);
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
+    /// The server's database, to read or arrange rows directly.
+    pub async fn db(&self) -> sqlx::AnyPool {
+        self.state.store.pool().clone()
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
@@ -68,9 +234,9 @@ impl TestApp {
 
 /// A server state over a new temporary data folder, as `AppState::open`
 /// leaves it.
-pub async fn open_state() -> (tempfile::TempDir, AppState) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let state = AppState::open(&Config::new(dir.path().to_path_buf()))
+pub async fn open_state() -> (DataDir, AppState) {
+    let dir = DataDir::new().await;
+    let state = AppState::open(&dir.config())
         .await
         .unwrap_or_else(|e| panic!("open: {e}"));
     (dir, state)
@@ -147,6 +313,18 @@ pub async fn app_with(
         kiosk_a: kiosks[0].clone(),
         kiosk_b: kiosks[1].clone(),
     }
+}
+
+/// A second server instance over the same database and data folder (as
+/// several stateless servers serve one province), with `t`'s clock and
+/// payment settings.
+pub async fn second_instance(t: &TestApp) -> AppState {
+    let mut state = AppState::open(&t.dir.config())
+        .await
+        .unwrap_or_else(|e| panic!("open a second instance: {e}"));
+    state.clock = t.clock.clone();
+    state.payments = t.state.payments.clone();
+    state
 }
 
 /// The app at `start` with the bank's webhook secret and the helper `USER`.
