@@ -99,6 +99,7 @@ mod tests {
                         || path.starts_with("/v1/console/")
                         || path == "/v1/help-requests/{id}/answer"
                         || path == "/v1/dossiers/{code}"
+                        || path == "/v1/dossiers/{code}/documents/{sha256}"
                         || path == "/v1/dossiers/{code}/status"
                         || (path == "/v1/dossiers" && method == "get") =>
                     {

@@ -18,6 +18,11 @@ use crate::{
     UploadState,
 };
 use crate::{StaffLogin, StaffSession, StaffUnlock};
+/// The raw bytes of a document.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+struct DocumentBytes(Vec<u8>);
+
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 /// Name of the kiosk's bearer-token security scheme.
@@ -63,6 +68,7 @@ pub const BANK_SIGNATURE_SCHEME: &str = "bank_signature";
         lookup_dossier,
         list_dossiers,
         get_dossier,
+        get_dossier_document,
         set_dossier_status,
         kiosk_heartbeat,
         console_kiosks,
@@ -463,6 +469,26 @@ fn list_dossiers() {}
         (status = 404, description = "`dossier_not_found`", body = Problem, content_type = "application/problem+json")
     ))]
 fn get_dossier() {}
+
+/// The bytes of one of a dossier's documents (PDF, JPEG or PNG, as checked
+/// when uploaded), for the back office.
+#[utoipa::path(get, path = "/v1/dossiers/{code}/documents/{sha256}", tag = "dossiers",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    params(
+        ("code" = String, Path, description = "The dossier code, dash optional"),
+        ("sha256" = String, Path, description = "The document's SHA-256, 64 hex digits")
+    ),
+    responses(
+        (status = 200, description = "The document", content(
+            (DocumentBytes = "application/pdf"),
+            (DocumentBytes = "image/jpeg"),
+            (DocumentBytes = "image/png")
+        )),
+        (status = 400, description = "Not a SHA-256", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`staff_unauthorized`: no console session (a kiosk's helper-mode token is refused)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found` or `not_found`: no such dossier, or no such document in it", body = Problem, content_type = "application/problem+json")
+    ))]
+fn get_dossier_document() {}
 
 /// The back office moves a dossier to another status (received →
 /// processing → done, or needs more documents, or returned); a note for

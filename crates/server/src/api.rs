@@ -69,6 +69,10 @@ pub fn router(state: AppState) -> Router {
         .route("/dossiers/{code}", get(crate::dossiers::get_one))
         .route("/dossiers/{code}/status", post(crate::dossiers::set_status))
         .route(
+            "/dossiers/{code}/documents/{sha256}",
+            get(crate::dossiers::document),
+        )
+        .route(
             "/help-requests/{id}/answer",
             post(crate::console::answer_help_request),
         )

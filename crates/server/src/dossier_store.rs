@@ -407,6 +407,23 @@ impl Store {
         dossier_in(&mut conn, code).await
     }
 
+    /// The media type of the document `sha256` if it is a complete upload
+    /// in a component of the dossier `code`; `None` if not.
+    pub(crate) async fn dossier_document(
+        &self,
+        code: &str,
+        sha256: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT u.media_type FROM dossier_files f JOIN uploads u ON u.sha256 = f.sha256 \
+             WHERE f.code = ?1 AND f.sha256 = ?2 AND u.complete = 1 LIMIT 1",
+        )
+        .bind(code)
+        .bind(sha256)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// Dossiers with the kiosk's `local_reference` (at most 50).
     pub(crate) async fn dossiers_by_local_reference(
         &self,

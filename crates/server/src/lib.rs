@@ -18,6 +18,7 @@ mod idempotency;
 mod kiosks;
 mod payment_store;
 mod payments;
+mod s3;
 mod sms;
 mod staff;
 mod store;
@@ -54,6 +55,9 @@ pub use error::ApiError;
 pub use kiosks::{AuthedKiosk, KIOSK_NAME_MAX_CHARS, KioskError, KioskRow, check_kiosk_name};
 pub use payment_store::MAX_RECEIPT_NUMBER;
 pub use payments::RECEIPT_TITLE;
+pub use s3::{
+    ENV_S3_ACCESS_KEY, ENV_S3_SECRET_KEY, S3_ATTEMPTS, S3Config, S3ConfigError, S3Store, sigv4,
+};
 pub use sms::{
     DynSmsGateway, FileSink, HttpGateway, SMS_HTTP_TIMEOUT, SMS_OUTBOX_FILE, Secret, SmsConfig,
     SmsError, SmsGateway,
@@ -86,6 +90,18 @@ pub struct Config {
     pub catalog: Option<PathBuf>,
     /// How one-time codes are sent.
     pub sms: SmsConfig,
+    /// Where complete documents are kept.
+    pub objects: ObjectsConfig,
+}
+
+/// Where complete documents are kept.
+#[derive(Debug, Clone, Default)]
+pub enum ObjectsConfig {
+    /// `<data_dir>/objects` ([`FolderStore`]).
+    #[default]
+    DataFolder,
+    /// A bucket of an S3-API store ([`S3Store`]), checked at start.
+    S3(Box<S3Config>),
 }
 
 impl Config {
@@ -95,6 +111,7 @@ impl Config {
             data_dir,
             catalog: None,
             sms: SmsConfig::default(),
+            objects: ObjectsConfig::DataFolder,
         }
     }
 }
@@ -116,6 +133,8 @@ pub enum StartError {
     Sms(#[from] SmsError),
     #[error("payment settings: {0}")]
     Payments(#[from] PaymentConfigError),
+    #[error("object store: {0}")]
+    Objects(std::io::Error),
     #[error("holiday calendar {path}: {message}")]
     Calendar { path: String, message: String },
     #[error("cannot listen on {addr}: {source}")]
@@ -182,6 +201,17 @@ impl AppState {
             SmsConfig::File(path) => Arc::new(FileSink::new(path.clone())),
             SmsConfig::Http { url, token } => Arc::new(HttpGateway::new(url, token.clone())?),
         };
+        let objects: Arc<dyn ObjectStore> = match &config.objects {
+            ObjectsConfig::DataFolder => {
+                Arc::new(FolderStore::new(config.data_dir.join(OBJECTS_DIR)))
+            }
+            ObjectsConfig::S3(s3) => {
+                let store = S3Store::new((**s3).clone()).map_err(StartError::Objects)?;
+                store.check().await.map_err(StartError::Objects)?;
+                tracing::info!(bucket = %s3.bucket, endpoint = %s3.endpoint, "documents in S3");
+                Arc::new(store)
+            }
+        };
         let calendar = load_calendar(&config.data_dir)?;
         let (first, last) = calendar.years();
         tracing::info!(first, last, "holiday calendar loaded");
@@ -200,7 +230,7 @@ impl AppState {
             clock: Arc::new(SystemClock),
             payments: Arc::new(payments),
             calendar: Arc::new(calendar),
-            objects: Arc::new(FolderStore::new(config.data_dir.join(OBJECTS_DIR))),
+            objects,
             staging: Arc::new(Staging::new(config.data_dir.join(STAGING_DIR))),
             agency: agency.into(),
             events: ConsoleEvents::new(),
