@@ -8,6 +8,7 @@ use crate::{
     AccountLookup, AccountLookupResult, AccountVerified, NewOtpChallenge, NewVouch, OtpChallenge,
     OtpVerify, VouchedAccount,
 };
+use crate::{AuditPage, StaffLogin, StaffSession, StaffUnlock};
 use crate::{
     BankWebhook, BankWebhookAck, CounterPaymentList, FeeQuote, FeeQuoteRequest, NewPayment, Payment,
 };
@@ -17,7 +18,6 @@ use crate::{
     Dossier, DossierList, DossierLookup, DossierLookupRequest, NewDossier, NewUpload, StatusUpdate,
     UploadState,
 };
-use crate::{StaffLogin, StaffSession, StaffUnlock};
 /// The raw bytes of a document.
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, format = Binary)]
@@ -75,7 +75,8 @@ pub const BANK_SIGNATURE_SCHEME: &str = "bank_signature";
         console_help_requests,
         answer_help_request,
         console_events,
-        console_figures
+        console_figures,
+        audit_log
     ),
     components(schemas(Problem)),
     modifiers(&SecuritySchemes)
@@ -573,3 +574,20 @@ fn console_events() {}
         (status = 401, description = "`staff_unauthorized`: no console session", body = Problem, content_type = "application/problem+json")
     ))]
 fn console_figures() {}
+
+/// The audit log, for staff: every state change (who, when, what) without
+/// personal data, oldest first. Without `since`, the latest `limit`
+/// entries; with it, the first `limit` after that cursor (`"0"`: from the
+/// beginning). Poll with the answer's `next`.
+#[utoipa::path(get, path = "/v1/audit", tag = "console",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    params(
+        ("since" = Option<String>, Query, description = "A `cursor` or `next` of an earlier answer, or `0`"),
+        ("limit" = Option<u32>, Query, description = "1 to 500 entries, 100 when absent")
+    ),
+    responses(
+        (status = 200, description = "A page of entries", body = AuditPage),
+        (status = 400, description = "A malformed cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`staff_unauthorized`: no console session (a kiosk's token or helper-mode token is refused)", body = Problem, content_type = "application/problem+json")
+    ))]
+fn audit_log() {}

@@ -79,7 +79,8 @@ pub fn router(state: AppState) -> Router {
         .route("/console/kiosks", get(crate::console::kiosks))
         .route("/console/help-requests", get(crate::console::help_requests))
         .route("/console/events", get(crate::console::events))
-        .route("/console/figures", get(crate::console::figures));
+        .route("/console/figures", get(crate::console::figures))
+        .route("/audit", get(crate::audit::list));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))

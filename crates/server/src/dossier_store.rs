@@ -6,9 +6,11 @@
 //! two racing submissions are serialised, the second finds the first.
 
 use motcua_protocol::{DossierStatus, PaymentStatus};
+use serde_json::json;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
+use crate::audit::{Action, Actor, Subject, at_rfc3339, at_secs, record};
 use crate::idempotency::{Earlier, earlier};
 use crate::{Store, StoreError};
 
@@ -272,17 +274,32 @@ impl Store {
         &self,
         sha256: &str,
         media_type: &str,
+        size: u64,
+        kiosk: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
             "UPDATE uploads SET complete = 1, media_type = ?2, completed_at = ?3 \
              WHERE sha256 = ?1 AND complete = 0",
         )
         .bind(sha256)
         .bind(media_type)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if done.rows_affected() == 1 {
+            record(
+                &mut tx,
+                at_secs(now),
+                Actor::Kiosk(kiosk),
+                Action::UploadCompleted,
+                Subject::Upload(sha256),
+                json!({"size": size, "media_type": media_type}),
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -394,6 +411,20 @@ impl Store {
             .bind(&new.received_at)
             .execute(&mut *tx)
             .await?;
+        record(
+            &mut tx,
+            at_rfc3339(&new.received_at)?,
+            Actor::Kiosk(&new.kiosk_name),
+            Action::DossierCreated,
+            Subject::Dossier(&code),
+            json!({
+                "procedure_code": new.procedure_code,
+                "files": new.files.len(),
+                "payment_id": receipt_json.as_ref().and(new.payment_id.as_ref()),
+                "account_id": new.account_id,
+            }),
+        )
+        .await?;
         let created = dossier_in(&mut tx, &code).await?;
         tx.commit().await?;
         created
@@ -453,6 +484,7 @@ impl Store {
         next: DossierStatus,
         note: Option<&str>,
         staff_id: &str,
+        staff_user: &str,
         at: &str,
     ) -> Result<Changed, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -485,6 +517,15 @@ impl Store {
         .bind(at)
         .bind(staff_id)
         .execute(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            at_rfc3339(at)?,
+            Actor::Staff(staff_user),
+            Action::DossierStatusChanged,
+            Subject::Dossier(code),
+            json!({"from": current.as_str(), "to": next.as_str(), "note": note.is_some()}),
+        )
         .await?;
         let after = dossier_in(&mut tx, code).await?;
         tx.commit().await?;

@@ -640,7 +640,14 @@ pub(crate) async fn set_status(
     let at = rfc3339(s.clock.now().to_offset(time::UtcOffset::UTC))?;
     match s
         .store
-        .change_dossier_status(&code, req.status, note.as_deref(), &staff.staff_id, &at)
+        .change_dossier_status(
+            &code,
+            req.status,
+            note.as_deref(),
+            &staff.staff_id,
+            &staff.user,
+            &at,
+        )
         .await?
     {
         Changed::Done(d) => {

@@ -442,7 +442,9 @@ pub(crate) async fn append(
                 .await
                 .map_err(|e| io_error("object put", &e))?;
             let now = s.clock.now().unix_timestamp();
-            s.store.complete_upload(&sha, media_type, now).await?;
+            s.store
+                .complete_upload(&sha, media_type, size, &kiosk.name, now)
+                .await?;
             let staging = s.staging.clone();
             let sha_in = sha.clone();
             blocking("staging cleanup", move || {
