@@ -106,6 +106,7 @@ impl Kiosk {
                     data_dir: data_dir.join("backend"),
                     catalog: None,
                     sms: motcua_server::SmsConfig::default(),
+                    objects: motcua_server::ObjectsConfig::DataFolder,
                 };
                 let state = motcua_server::AppState::open(&config)
                     .await

@@ -78,7 +78,8 @@ impl Store {
             Actor::Kiosk(&req.kiosk_id),
             Action::HelpRequestCreated,
             Subject::HelpRequest(id),
-            json!({"step": req.step, "procedure_code": req.procedure_code}),
+            // Not the step: it is free text from the kiosk.
+            json!({"procedure_code": req.procedure_code}),
         )
         .await?;
         tx.commit().await?;
