@@ -27,6 +27,9 @@ stage "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 stage "cargo test (all crates)"
+# The server's S3 object store is tested against moto's server (setup.sh).
+export MOTCUA_TEST_MOTO_SERVER="$CARGO_TARGET_DIR/pyenv/bin/moto_server"
+[ -x "$MOTCUA_TEST_MOTO_SERVER" ] || { echo "moto_server missing: run scripts/setup.sh"; exit 1; }
 cargo test --workspace --exclude motcua-e2e --locked
 
 stage "server tests again on PostgreSQL (a throwaway cluster), and motcua server --database"

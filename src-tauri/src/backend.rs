@@ -107,6 +107,7 @@ impl Kiosk {
                     catalog: None,
                     sms: motcua_server::SmsConfig::default(),
                     database: None,
+                    objects: motcua_server::ObjectsConfig::DataFolder,
                 };
                 let state = motcua_server::AppState::open(&config)
                     .await

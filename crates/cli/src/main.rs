@@ -89,6 +89,18 @@ struct ServeArgs {
     /// appended to DATA/sms-outbox.jsonl (development only).
     #[arg(long, env = "MOTCUA_SMS_URL")]
     sms_url: Option<String>,
+    /// Where complete documents are kept: s3://BUCKET[/prefix] for a bucket
+    /// of an S3-API store (credentials from AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY), so several servers sharing one database serve
+    /// the same documents. Default: the folder DATA/objects.
+    #[arg(long, env = "MOTCUA_OBJECTS")]
+    objects: Option<String>,
+    /// The S3 API's URL (path-style requests), e.g. https://s3.example.vn.
+    #[arg(long, env = "MOTCUA_S3_ENDPOINT", requires = "objects")]
+    s3_endpoint: Option<String>,
+    /// The bucket's region, as the store signs requests for it.
+    #[arg(long, env = "MOTCUA_S3_REGION", default_value = "us-east-1")]
+    s3_region: String,
 }
 
 #[derive(Subcommand)]
@@ -124,9 +136,25 @@ fn run(command: Command) -> anyhow::Result<()> {
                     listen,
                     catalog,
                     sms_url,
+                    objects,
+                    s3_endpoint,
+                    s3_region,
                 },
         } => {
             let data = data.context("--data is required")?;
+            let objects = match objects {
+                None => motcua_server::ObjectsConfig::DataFolder,
+                Some(url) => {
+                    let endpoint = s3_endpoint
+                        .context("--objects s3://… needs --s3-endpoint URL of the S3 API")?;
+                    motcua_server::ObjectsConfig::S3(Box::new(motcua_server::S3Config::parse(
+                        &url,
+                        &endpoint,
+                        &s3_region,
+                        |name| std::env::var(name).ok(),
+                    )?))
+                }
+            };
             let sms = match sms_url {
                 Some(url) => {
                     let token = std::env::var("MOTCUA_SMS_TOKEN")
@@ -155,6 +183,7 @@ fn run(command: Command) -> anyhow::Result<()> {
                     catalog,
                     sms,
                     database,
+                    objects,
                 };
                 let running = motcua_server::start(&config, listen)
                     .await

@@ -9,6 +9,7 @@
 //! wire format, so both sides can depend on it without pulling anything else.
 
 pub mod accounts;
+pub mod audit;
 mod catalog;
 pub mod console;
 pub mod dossiers;
@@ -22,6 +23,7 @@ pub use accounts::{
     AccountLookup, AccountLookupResult, AccountVerified, NewOtpChallenge, NewVouch, OtpChallenge,
     OtpVerify, Sex, VouchedAccount,
 };
+pub use audit::{AuditActorKind, AuditEntry, AuditPage};
 pub use catalog::{Catalog, Component, FeeRule, Field, Procedure, ProcessingTime};
 pub use console::{
     ConsoleEvent, ConsoleEventKind, DailyFigures, DeviceHealth, DeviceState, HeartbeatAck,
@@ -99,6 +101,8 @@ mod tests {
                         || path.starts_with("/v1/console/")
                         || path == "/v1/help-requests/{id}/answer"
                         || path == "/v1/dossiers/{code}"
+                        || path == "/v1/dossiers/{code}/documents/{sha256}"
+                        || path == "/v1/audit"
                         || path == "/v1/dossiers/{code}/status"
                         || (path == "/v1/dossiers" && method == "get") =>
                     {

@@ -8,6 +8,7 @@ use crate::{
     AccountLookup, AccountLookupResult, AccountVerified, NewOtpChallenge, NewVouch, OtpChallenge,
     OtpVerify, VouchedAccount,
 };
+use crate::{AuditPage, StaffLogin, StaffSession, StaffUnlock};
 use crate::{
     BankWebhook, BankWebhookAck, CounterPaymentList, FeeQuote, FeeQuoteRequest, NewPayment, Payment,
 };
@@ -17,7 +18,11 @@ use crate::{
     Dossier, DossierList, DossierLookup, DossierLookupRequest, NewDossier, NewUpload, StatusUpdate,
     UploadState,
 };
-use crate::{StaffLogin, StaffSession, StaffUnlock};
+/// The raw bytes of a document.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+struct DocumentBytes(Vec<u8>);
+
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 /// Name of the kiosk's bearer-token security scheme.
@@ -63,13 +68,15 @@ pub const BANK_SIGNATURE_SCHEME: &str = "bank_signature";
         lookup_dossier,
         list_dossiers,
         get_dossier,
+        get_dossier_document,
         set_dossier_status,
         kiosk_heartbeat,
         console_kiosks,
         console_help_requests,
         answer_help_request,
         console_events,
-        console_figures
+        console_figures,
+        audit_log
     ),
     components(schemas(Problem)),
     modifiers(&SecuritySchemes)
@@ -464,6 +471,26 @@ fn list_dossiers() {}
     ))]
 fn get_dossier() {}
 
+/// The bytes of one of a dossier's documents (PDF, JPEG or PNG, as checked
+/// when uploaded), for the back office.
+#[utoipa::path(get, path = "/v1/dossiers/{code}/documents/{sha256}", tag = "dossiers",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    params(
+        ("code" = String, Path, description = "The dossier code, dash optional"),
+        ("sha256" = String, Path, description = "The document's SHA-256, 64 hex digits")
+    ),
+    responses(
+        (status = 200, description = "The document", content(
+            (DocumentBytes = "application/pdf"),
+            (DocumentBytes = "image/jpeg"),
+            (DocumentBytes = "image/png")
+        )),
+        (status = 400, description = "Not a SHA-256", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`staff_unauthorized`: no console session (a kiosk's helper-mode token is refused)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`dossier_not_found` or `not_found`: no such dossier, or no such document in it", body = Problem, content_type = "application/problem+json")
+    ))]
+fn get_dossier_document() {}
+
 /// The back office moves a dossier to another status (received →
 /// processing → done, or needs more documents, or returned); a note for
 /// the citizen is required with `needs_more_documents` and `returned`.
@@ -547,3 +574,20 @@ fn console_events() {}
         (status = 401, description = "`staff_unauthorized`: no console session", body = Problem, content_type = "application/problem+json")
     ))]
 fn console_figures() {}
+
+/// The audit log, for staff: every state change (who, when, what) without
+/// personal data, oldest first. Without `since`, the latest `limit`
+/// entries; with it, the first `limit` after that cursor (`"0"`: from the
+/// beginning). Poll with the answer's `next`.
+#[utoipa::path(get, path = "/v1/audit", tag = "console",
+    security(("staff_token" = []), ("staff_cookie" = [])),
+    params(
+        ("since" = Option<String>, Query, description = "A `cursor` or `next` of an earlier answer, or `0`"),
+        ("limit" = Option<u32>, Query, description = "1 to 500 entries, 100 when absent")
+    ),
+    responses(
+        (status = 200, description = "A page of entries", body = AuditPage),
+        (status = 400, description = "A malformed cursor or limit", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`staff_unauthorized`: no console session (a kiosk's token or helper-mode token is refused)", body = Problem, content_type = "application/problem+json")
+    ))]
+fn audit_log() {}

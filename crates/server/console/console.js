@@ -57,6 +57,33 @@ const S = {
     none: 'Chưa có số liệu', of: (c, n) => `${c}/${n}`,
   },
   chartTitle: 'Số hồ sơ nhận theo từng giờ trong ngày',
+  actor: { kiosk: (id) => `Máy ${id}`, staff: (id) => `Cán bộ ${id}`, bank: () => 'Ngân hàng', system: () => 'Hệ thống' },
+  action: {
+    'account.created': 'Tạo tài khoản',
+    'account.verified': 'Xác thực tài khoản',
+    'account.vouched': 'Cán bộ bảo lãnh tài khoản',
+    'otp.issued': 'Gửi mã xác thực',
+    'upload.completed': 'Nhận xong tài liệu',
+    'dossier.created': 'Tiếp nhận hồ sơ',
+    'dossier.status_changed': 'Đổi trạng thái hồ sơ',
+    'payment.created': 'Tạo khoản thanh toán',
+    'payment.cancelled': 'Hủy khoản thanh toán',
+    'payment.expired': 'Khoản thanh toán hết hạn',
+    'payment.confirmed_by_bank': 'Ngân hàng báo đã nhận tiền',
+    'payment.cash_confirmed': 'Xác nhận thu tiền mặt',
+    'bank_transaction.unapplied': 'Giao dịch ngân hàng cần xử lý',
+    'receipt.issued': 'Phát hành biên lai',
+    'help_request.created': 'Gọi cán bộ hỗ trợ',
+    'help_request.resolved': 'Đã hỗ trợ xong',
+    'kiosk.added': 'Thêm máy kiosk',
+    'kiosk.token_renewed': 'Cấp lại khóa máy kiosk',
+    'kiosk.revoked': 'Thu hồi máy kiosk',
+    'staff.added': 'Thêm cán bộ',
+    'staff.disabled': 'Khóa tài khoản cán bộ',
+    'staff.login': 'Cán bộ đăng nhập',
+    'staff.logout': 'Cán bộ đăng xuất',
+    'staff.helper_mode_unlocked': 'Mở chế độ cán bộ trên kiosk',
+  },
   hour: (h) => `${h}h`,
 };
 
@@ -213,6 +240,7 @@ function connectEvents() {
     let id = '';
     try { id = JSON.parse(m.data).id || ''; } catch (e) { id = ''; }
     sections.forEach((s) => schedule(s));
+    if (kind !== 'heartbeat') schedule('audit');
     if (kind === 'dossier_status_changed' && id && id === shownDossier) schedule('dossier');
   });
   on('help_request_created', ['help']);
@@ -234,7 +262,22 @@ function schedule(section) {
   timers[section] = setTimeout(() => { loaders[section]().catch(() => {}); }, 120);
 }
 
-function loadAll() { ['help', 'kiosks', 'counter', 'figures'].forEach((s) => schedule(s)); }
+function loadAll() { ['help', 'kiosks', 'counter', 'figures', 'audit'].forEach((s) => schedule(s)); }
+
+// ---------------------------------------------------------------- audit log
+
+function shortId(id) { return id.length > 24 ? `${id.slice(0, 12)}…` : id; }
+
+loaders.audit = async () => {
+  const data = await api('GET', '/v1/audit?limit=15');
+  const items = ((data && data.items) || []).slice().reverse();
+  $('audit-list').replaceChildren(...items.map((e) => el('li', { 'data-action': e.action },
+    el('div', { class: 'item-main' },
+      el('div', { class: 'item-title' }, S.action[e.action] || e.action),
+      el('div', { class: 'item-sub' },
+        [time(e.at), (S.actor[e.actor_kind] || String)(e.actor_id), shortId(e.subject_id)].join(' · '))))));
+  $('audit-empty').hidden = items.length > 0;
+};
 
 // ------------------------------------------------------------ help requests
 

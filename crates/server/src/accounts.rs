@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use crate::api::{ApiJson, check_text_max as check_text};
 use crate::store::{ChallengeStatus, Consumed, IdentityRow, NewChallengeRow};
 use crate::tokens::{hex, same};
-use crate::{ApiError, AppState, KioskStaff};
+use crate::{ApiError, AppState, AuthedKiosk, KioskStaff};
 
 /// How long a code works.
 pub const OTP_TTL_SECONDS: i64 = 5 * 60;
@@ -146,6 +146,7 @@ pub(crate) async fn lookup(
 
 pub(crate) async fn request_otp(
     State(s): State<AppState>,
+    kiosk: AuthedKiosk,
     ApiJson(req): ApiJson<NewOtpChallenge>,
 ) -> Result<(StatusCode, Json<OtpChallenge>), ApiError> {
     let now_t = s.clock.now();
@@ -228,6 +229,7 @@ pub(crate) async fn request_otp(
             "the SMS gateway did not take the message",
         ));
     }
+    s.store.record_otp_issued(&id, &kiosk.name, now).await?;
     tracing::info!(challenge = %id, "one-time code sent");
     Ok((
         StatusCode::CREATED,
@@ -241,6 +243,7 @@ pub(crate) async fn request_otp(
 
 pub(crate) async fn verify(
     State(s): State<AppState>,
+    kiosk: AuthedKiosk,
     ApiJson(req): ApiJson<OtpVerify>,
 ) -> Result<(StatusCode, Json<AccountVerified>), ApiError> {
     let challenge_id = req.challenge_id.trim();
@@ -299,7 +302,7 @@ pub(crate) async fn verify(
     let new_id = uuid::Uuid::new_v4().to_string();
     let (account_id, created) = match s
         .store
-        .consume_challenge(&ch.id, &new_id, &rfc3339(now_t)?)
+        .consume_challenge(&ch.id, &new_id, &kiosk.name, &rfc3339(now_t)?)
         .await?
     {
         Consumed::Account {

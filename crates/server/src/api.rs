@@ -69,13 +69,18 @@ pub fn router(state: AppState) -> Router {
         .route("/dossiers/{code}", get(crate::dossiers::get_one))
         .route("/dossiers/{code}/status", post(crate::dossiers::set_status))
         .route(
+            "/dossiers/{code}/documents/{sha256}",
+            get(crate::dossiers::document),
+        )
+        .route(
             "/help-requests/{id}/answer",
             post(crate::console::answer_help_request),
         )
         .route("/console/kiosks", get(crate::console::kiosks))
         .route("/console/help-requests", get(crate::console::help_requests))
         .route("/console/events", get(crate::console::events))
-        .route("/console/figures", get(crate::console::figures));
+        .route("/console/figures", get(crate::console::figures))
+        .route("/audit", get(crate::audit::list));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/openapi.json", get(openapi))

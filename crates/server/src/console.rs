@@ -225,8 +225,10 @@ impl Store {
         &self,
         id: &str,
         staff_id: &str,
+        staff_user: &str,
         at: &str,
     ) -> Result<Option<(HelpRequest, bool)>, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let changed = sqlx::query(
             "UPDATE help_requests SET status = 'closed', answered_at = $2, answered_by = $3 \
              WHERE id = $1 AND status = 'open'",
@@ -234,17 +236,29 @@ impl Store {
         .bind(id)
         .bind(at)
         .bind(staff_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected()
             > 0;
+        if changed {
+            crate::audit::record(
+                &mut tx,
+                crate::audit::at_rfc3339(at)?,
+                crate::audit::Actor::Staff(staff_user),
+                crate::audit::Action::HelpRequestResolved,
+                crate::audit::Subject::HelpRequest(id),
+                serde_json::json!({}),
+            )
+            .await?;
+        }
         let row = sqlx::query(
             "SELECT id, kiosk_id, step, procedure_code, created_at, status FROM help_requests \
              WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
+        tx.commit().await?;
         row.map(|r| {
             let status: String = r.try_get("status")?;
             Ok((
@@ -438,7 +452,7 @@ pub(crate) async fn answer_help_request(
     let at = rfc3339(s.clock.now().to_offset(UtcOffset::UTC))?;
     let Some((req, changed)) = s
         .store
-        .answer_help_request(id, &staff.staff_id, &at)
+        .answer_help_request(id, &staff.staff_id, &staff.user, &at)
         .await?
     else {
         return Err(not_found());

@@ -6,9 +6,11 @@
 //! two racing submissions are serialised, the second finds the first.
 
 use motcua_protocol::{DossierStatus, PaymentStatus};
+use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::audit::{Action, Actor, Subject, at_rfc3339, at_secs, record};
 use crate::idempotency::{Earlier, earlier};
 use crate::{Store, StoreError};
 
@@ -272,17 +274,32 @@ impl Store {
         &self,
         sha256: &str,
         media_type: &str,
+        size: u64,
+        kiosk: &str,
         now: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
             "UPDATE uploads SET complete = 1, media_type = $2, completed_at = $3 \
              WHERE sha256 = $1 AND complete = 0",
         )
         .bind(sha256)
         .bind(media_type)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if done.rows_affected() == 1 {
+            record(
+                &mut tx,
+                at_secs(now),
+                Actor::Kiosk(kiosk),
+                Action::UploadCompleted,
+                Subject::Upload(sha256),
+                json!({"size": size, "media_type": media_type}),
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -394,6 +411,20 @@ impl Store {
             .bind(&new.received_at)
             .execute(&mut *tx)
             .await?;
+        record(
+            &mut tx,
+            at_rfc3339(&new.received_at)?,
+            Actor::Kiosk(&new.kiosk_name),
+            Action::DossierCreated,
+            Subject::Dossier(&code),
+            json!({
+                "procedure_code": new.procedure_code,
+                "files": new.files.len(),
+                "payment_id": receipt_json.as_ref().and(new.payment_id.as_ref()),
+                "account_id": new.account_id,
+            }),
+        )
+        .await?;
         let created = dossier_in(&mut tx, &code).await?;
         tx.commit().await?;
         created
@@ -405,6 +436,23 @@ impl Store {
     pub(crate) async fn dossier(&self, code: &str) -> Result<Option<DossierRow>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         dossier_in(&mut conn, code).await
+    }
+
+    /// The media type of the document `sha256` if it is a complete upload
+    /// in a component of the dossier `code`; `None` if not.
+    pub(crate) async fn dossier_document(
+        &self,
+        code: &str,
+        sha256: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT u.media_type FROM dossier_files f JOIN uploads u ON u.sha256 = f.sha256 \
+             WHERE f.code = $1 AND f.sha256 = $2 AND u.complete = 1 LIMIT 1",
+        )
+        .bind(code)
+        .bind(sha256)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// Dossiers with the kiosk's `local_reference` (at most 50).
@@ -436,6 +484,7 @@ impl Store {
         next: DossierStatus,
         note: Option<&str>,
         staff_id: &str,
+        staff_user: &str,
         at: &str,
     ) -> Result<Changed, StoreError> {
         let mut tx = self.begin_immediate().await?;
@@ -468,6 +517,15 @@ impl Store {
         .bind(at)
         .bind(staff_id)
         .execute(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            at_rfc3339(at)?,
+            Actor::Staff(staff_user),
+            Action::DossierStatusChanged,
+            Subject::Dossier(code),
+            json!({"from": current.as_str(), "to": next.as_str(), "note": note.is_some()}),
+        )
         .await?;
         let after = dossier_in(&mut tx, code).await?;
         tx.commit().await?;

@@ -544,6 +544,50 @@ pub(crate) async fn get_one(
     Ok(Json(dossier_of(d)?))
 }
 
+/// `GET /v1/dossiers/{code}/documents/{sha256}` (staff): the bytes of one
+/// of the dossier's documents, from the object store.
+pub(crate) async fn document(
+    State(s): State<AppState>,
+    staff: ConsoleStaff,
+    Path((raw, sha)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let code = staff_code(&raw)?;
+    let sha = sha.trim().to_ascii_lowercase();
+    if !is_sha256(&sha) {
+        return Err(ApiError::invalid("the document is named by 64 hex digits"));
+    }
+    let not_found = || ApiError::not_found("this dossier has no such document");
+    let media_type = s
+        .store
+        .dossier_document(&code, &sha)
+        .await?
+        .ok_or_else(not_found)?;
+    let bytes = s.objects.get(&sha).await.map_err(|e| {
+        tracing::error!(error = %e, upload = short(&sha), "document read failure");
+        ApiError::new(ProblemCode::Internal, "document storage failure")
+    })?;
+    let Some(bytes) = bytes else {
+        tracing::error!(dossier = %code, upload = short(&sha), "a complete document is missing from the object store");
+        return Err(ApiError::new(
+            ProblemCode::Internal,
+            "document storage failure",
+        ));
+    };
+    tracing::info!(dossier = %code, upload = short(&sha), staff = %staff.staff_id, "document read");
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, media_type),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
+            (
+                axum::http::header::HeaderName::from_static("x-content-type-options"),
+                "nosniff".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// Query of `GET /v1/dossiers`.
 #[derive(Debug, Deserialize)]
 pub(crate) struct ListQuery {
@@ -596,7 +640,14 @@ pub(crate) async fn set_status(
     let at = rfc3339(s.clock.now().to_offset(time::UtcOffset::UTC))?;
     match s
         .store
-        .change_dossier_status(&code, req.status, note.as_deref(), &staff.staff_id, &at)
+        .change_dossier_status(
+            &code,
+            req.status,
+            note.as_deref(),
+            &staff.staff_id,
+            &staff.user,
+            &at,
+        )
         .await?
     {
         Changed::Done(d) => {

@@ -15,6 +15,7 @@ use motcua_protocol::help::HELP_FIELD_MAX_CHARS;
 use sqlx::Row;
 use time::OffsetDateTime;
 
+use crate::audit::{Action, Actor, Subject, record};
 use crate::store::rfc3339;
 use crate::tokens::{TOKEN_MAX_CHARS, new_token, same, token_hash};
 use crate::{ApiError, AppState, Secret, Store, StoreError};
@@ -67,12 +68,32 @@ pub fn check_kiosk_name(name: &str) -> Result<String, KioskError> {
     Ok(name)
 }
 
+/// The audit entry of a kiosk change made from the command line (or by
+/// the embedded backend for its own kiosk).
+async fn audit_kiosk(
+    tx: &mut crate::store::Tx<'_>,
+    now: OffsetDateTime,
+    action: Action,
+    name: &str,
+) -> Result<(), StoreError> {
+    record(
+        tx,
+        now,
+        Actor::System,
+        action,
+        Subject::Kiosk(name),
+        serde_json::json!({}),
+    )
+    .await
+}
+
 impl Store {
     /// Registers a kiosk and returns its token, the only time it is seen.
     /// Refuses a name already taken, even by a revoked kiosk.
     pub async fn add_kiosk(&self, name: &str, now: OffsetDateTime) -> Result<Secret, KioskError> {
         let name = check_kiosk_name(name)?;
         let token = new_token();
+        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
         let done = sqlx::query(
             "INSERT INTO kiosks (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (name) DO NOTHING",
@@ -81,12 +102,14 @@ impl Store {
         .bind(&name)
         .bind(token_hash(token.expose()))
         .bind(rfc3339(now)?)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(StoreError::from)?;
         if done.rows_affected() == 0 {
             return Err(KioskError::Exists(name));
         }
+        audit_kiosk(&mut tx, now, Action::KioskAdded, &name).await?;
+        tx.commit().await.map_err(StoreError::from)?;
         Ok(token)
     }
 
@@ -96,6 +119,7 @@ impl Store {
     pub async fn renew_kiosk(&self, name: &str, now: OffsetDateTime) -> Result<Secret, KioskError> {
         let name = check_kiosk_name(name)?;
         let token = new_token();
+        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
         sqlx::query(
             "INSERT INTO kiosks (id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (name) DO UPDATE SET token_hash = excluded.token_hash, revoked_at = NULL",
@@ -104,9 +128,11 @@ impl Store {
         .bind(&name)
         .bind(token_hash(token.expose()))
         .bind(rfc3339(now)?)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(StoreError::from)?;
+        audit_kiosk(&mut tx, now, Action::KioskTokenRenewed, &name).await?;
+        tx.commit().await.map_err(StoreError::from)?;
         Ok(token)
     }
 
@@ -123,15 +149,20 @@ impl Store {
             None => Err(KioskError::Unknown(name)),
             Some(Some(_)) => Ok(false),
             Some(None) => {
-                sqlx::query(
+                let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
+                let done = sqlx::query(
                     "UPDATE kiosks SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
                 )
                 .bind(&name)
                 .bind(rfc3339(now)?)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err(StoreError::from)?;
-                Ok(true)
+                if done.rows_affected() == 1 {
+                    audit_kiosk(&mut tx, now, Action::KioskRevoked, &name).await?;
+                }
+                tx.commit().await.map_err(StoreError::from)?;
+                Ok(done.rows_affected() == 1)
             }
         }
     }

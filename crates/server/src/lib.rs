@@ -7,6 +7,7 @@
 
 mod accounts;
 mod api;
+mod audit;
 mod bank;
 mod clock;
 mod console;
@@ -18,6 +19,7 @@ mod idempotency;
 mod kiosks;
 mod payment_store;
 mod payments;
+mod s3;
 mod sms;
 mod staff;
 mod store;
@@ -54,6 +56,9 @@ pub use error::ApiError;
 pub use kiosks::{AuthedKiosk, KIOSK_NAME_MAX_CHARS, KioskError, KioskRow, check_kiosk_name};
 pub use payment_store::MAX_RECEIPT_NUMBER;
 pub use payments::RECEIPT_TITLE;
+pub use s3::{
+    ENV_S3_ACCESS_KEY, ENV_S3_SECRET_KEY, S3_ATTEMPTS, S3Config, S3ConfigError, S3Store, sigv4,
+};
 pub use sms::{
     DynSmsGateway, FileSink, HttpGateway, SMS_HTTP_TIMEOUT, SMS_OUTBOX_FILE, Secret, SmsConfig,
     SmsError, SmsGateway,
@@ -96,6 +101,18 @@ pub struct Config {
     /// else a URL, `postgres://USER:PASSWORD@HOST:PORT/DB` (or `sqlite:PATH`),
     /// migrated at start ([`ENV_DATABASE_URL`] for `motcua server`).
     pub database: Option<String>,
+    /// Where complete documents are kept.
+    pub objects: ObjectsConfig,
+}
+
+/// Where complete documents are kept.
+#[derive(Debug, Clone, Default)]
+pub enum ObjectsConfig {
+    /// `<data_dir>/objects` ([`FolderStore`]).
+    #[default]
+    DataFolder,
+    /// A bucket of an S3-API store ([`S3Store`]), checked at start.
+    S3(Box<S3Config>),
 }
 
 impl Config {
@@ -106,6 +123,7 @@ impl Config {
             catalog: None,
             sms: SmsConfig::default(),
             database: None,
+            objects: ObjectsConfig::DataFolder,
         }
     }
 }
@@ -127,6 +145,8 @@ pub enum StartError {
     Sms(#[from] SmsError),
     #[error("payment settings: {0}")]
     Payments(#[from] PaymentConfigError),
+    #[error("object store: {0}")]
+    Objects(std::io::Error),
     #[error("holiday calendar {path}: {message}")]
     Calendar { path: String, message: String },
     #[error("cannot listen on {addr}: {source}")]
@@ -200,6 +220,17 @@ impl AppState {
             SmsConfig::File(path) => Arc::new(FileSink::new(path.clone())),
             SmsConfig::Http { url, token } => Arc::new(HttpGateway::new(url, token.clone())?),
         };
+        let objects: Arc<dyn ObjectStore> = match &config.objects {
+            ObjectsConfig::DataFolder => {
+                Arc::new(FolderStore::new(config.data_dir.join(OBJECTS_DIR)))
+            }
+            ObjectsConfig::S3(s3) => {
+                let store = S3Store::new((**s3).clone()).map_err(StartError::Objects)?;
+                store.check().await.map_err(StartError::Objects)?;
+                tracing::info!(bucket = %s3.bucket, endpoint = %s3.endpoint, "documents in S3");
+                Arc::new(store)
+            }
+        };
         let calendar = load_calendar(&config.data_dir)?;
         let (first, last) = calendar.years();
         tracing::info!(first, last, "holiday calendar loaded");
@@ -218,7 +249,7 @@ impl AppState {
             clock: Arc::new(SystemClock),
             payments: Arc::new(payments),
             calendar: Arc::new(calendar),
-            objects: Arc::new(FolderStore::new(config.data_dir.join(OBJECTS_DIR))),
+            objects,
             staging: Arc::new(Staging::new(config.data_dir.join(STAGING_DIR))),
             agency: agency.into(),
             events: ConsoleEvents::new(),

@@ -8,10 +8,12 @@
 //! back leaves no gap.
 
 use motcua_protocol::{PaymentMethod, PaymentStatus};
+use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use time::OffsetDateTime;
 
+use crate::audit::{Action, Actor, Subject, at_secs, record};
 use crate::idempotency::{Earlier, earlier};
 use crate::store::rfc3339;
 use crate::{Store, StoreError};
@@ -302,12 +304,24 @@ pub(crate) async fn payment_in_tx(
 
 /// Marks pending intents past their expiry as expired.
 async fn sweep_expired(tx: &mut Tx<'_>, now: i64) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE payments SET status = 'expired' WHERE status = 'pending' AND expires_at <= $1",
+    let expired: Vec<String> = sqlx::query_scalar(
+        "UPDATE payments SET status = 'expired' WHERE status = 'pending' AND expires_at <= $1 \
+         RETURNING id",
     )
     .bind(now)
-    .execute(&mut **tx)
+    .fetch_all(&mut **tx)
     .await?;
+    for id in &expired {
+        record(
+            tx,
+            at_secs(now),
+            Actor::System,
+            Action::PaymentExpired,
+            Subject::Payment(id),
+            json!({}),
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -379,6 +393,29 @@ async fn pay_in(
     .bind(&p.reference)
     .execute(&mut **tx)
     .await?;
+    let (actor, action) = match by {
+        PaidBy::Bank { .. } => (Actor::Bank, Action::PaymentConfirmedByBank),
+        PaidBy::Counter { user, .. } => (Actor::Staff(user), Action::PaymentConfirmedCash),
+    };
+    record(
+        tx,
+        now,
+        actor,
+        action,
+        Subject::Payment(&p.id),
+        json!({"amount": p.amount, "method": p.method.as_str(), "bank_transaction": transaction}),
+    )
+    .await?;
+    let receipt_id = format!("{}/{number:07}", receipt.symbol);
+    record(
+        tx,
+        now,
+        actor,
+        Action::ReceiptIssued,
+        Subject::Receipt(&receipt_id),
+        json!({"payment_id": p.id, "amount": p.amount, "template": receipt.template}),
+    )
+    .await?;
     Ok(())
 }
 
@@ -390,10 +427,23 @@ async fn close_if_expired(
 ) -> Result<PaymentStatus, StoreError> {
     let status = p.status_at(now);
     if status == PaymentStatus::Expired && p.stored_status == PaymentStatus::Pending {
-        sqlx::query("UPDATE payments SET status = 'expired' WHERE id = $1 AND status = 'pending'")
-            .bind(&p.id)
-            .execute(&mut **tx)
+        let done = sqlx::query(
+            "UPDATE payments SET status = 'expired' WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(&p.id)
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            record(
+                tx,
+                at_secs(now),
+                Actor::System,
+                Action::PaymentExpired,
+                Subject::Payment(&p.id),
+                json!({}),
+            )
             .await?;
+        }
     }
     Ok(status)
 }
@@ -470,6 +520,19 @@ impl Store {
         .bind(new.expires_at)
         .execute(&mut *tx)
         .await?;
+        record(
+            &mut tx,
+            at_secs(new.created_at),
+            Actor::Kiosk(&new.kiosk_name),
+            Action::PaymentCreated,
+            Subject::Payment(&new.id),
+            json!({
+                "procedure_code": new.procedure_code,
+                "amount": new.amount,
+                "method": new.method.as_str(),
+            }),
+        )
+        .await?;
         let created = payment_in(&mut tx, "p.id = $1", &new.id).await?;
         tx.commit().await?;
         created
@@ -514,6 +577,15 @@ impl Store {
                 .bind(&p.id)
                 .bind(now)
                 .execute(&mut *tx)
+                .await?;
+                record(
+                    &mut tx,
+                    at_secs(now),
+                    Actor::Kiosk(kiosk),
+                    Action::PaymentCancelled,
+                    Subject::Payment(&p.id),
+                    json!({}),
+                )
                 .await?;
                 let after = payment_in(&mut tx, "p.id = $1", id).await?;
                 match after {
@@ -595,7 +667,7 @@ impl Store {
             return Ok(outcome);
         }
         let found = payment_in(&mut tx, "p.reference = $1", t.reference).await?;
-        let (outcome, record, payment_id) = match found {
+        let (outcome, outcome_code, payment_id) = match found {
             None => (BankOutcome::UnknownReference, "unknown_reference", None),
             Some(p) => {
                 let status = close_if_expired(&mut tx, &p, now_s).await?;
@@ -647,10 +719,21 @@ impl Store {
         .bind(i64_of(t.amount)?)
         .bind(t.paid_at)
         .bind(now_s)
-        .bind(record)
-        .bind(payment_id)
+        .bind(outcome_code)
+        .bind(&payment_id)
         .execute(&mut *tx)
         .await?;
+        if outcome_code != "applied" {
+            record(
+                &mut tx,
+                now,
+                Actor::Bank,
+                Action::BankTransactionUnapplied,
+                Subject::BankTransaction(t.transaction_id),
+                json!({"outcome": outcome_code, "amount": t.amount, "payment_id": payment_id}),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(outcome)
     }

@@ -23,6 +23,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 use crate::api::ApiJson;
+use crate::audit::{Action, Actor, Subject, at_secs, record};
 use crate::store::rfc3339;
 use crate::tokens::{TOKEN_MAX_CHARS, new_token, token_hash};
 use crate::{ApiError, AppState, AuthedKiosk, Secret, Store, StoreError};
@@ -233,6 +234,8 @@ struct NewSession<'a> {
     id: &'a str,
     token_hash: String,
     staff_id: &'a str,
+    /// The helper's user name, for the audit log.
+    user: &'a str,
     kind: SessionKind,
     /// The kiosk a helper-mode token is bound to.
     kiosk_name: Option<&'a str>,
@@ -268,6 +271,7 @@ impl Store {
         })
         .await
         .map_err(|e| StaffError::Hash(e.to_string()))??;
+        let mut tx = self.pool.begin().await.map_err(StoreError::from)?;
         let done = sqlx::query(
             "INSERT INTO staff (id, \"user\", display_name, password_hash, pin_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (\"user\") DO NOTHING",
@@ -278,18 +282,37 @@ impl Store {
         .bind(&password_hash)
         .bind(&pin_hash)
         .bind(rfc3339(now)?)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(StoreError::from)?;
         if done.rows_affected() == 0 {
             return Err(StaffError::Exists(user));
         }
+        record(
+            &mut tx,
+            now,
+            Actor::System,
+            Action::StaffAdded,
+            Subject::Staff(&user),
+            serde_json::json!({}),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
 
     /// Disables a helper and ends their sessions. Returns `false` when they
     /// were already disabled.
     pub async fn disable_staff(&self, user: &str) -> Result<bool, StaffError> {
+        self.disable_staff_at(user, OffsetDateTime::now_utc()).await
+    }
+
+    /// [`Store::disable_staff`] at `now`.
+    pub async fn disable_staff_at(
+        &self,
+        user: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool, StaffError> {
         let user = check_user(user)?;
         let mut tx = self.begin_immediate().await?;
         let row: Option<(String, i64)> =
@@ -311,6 +334,17 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(StoreError::from)?;
+        if active != 0 {
+            record(
+                &mut tx,
+                now,
+                Actor::System,
+                Action::StaffDisabled,
+                Subject::Staff(&user),
+                serde_json::json!({}),
+            )
+            .await?;
+        }
         tx.commit().await.map_err(StoreError::from)?;
         Ok(active != 0)
     }
@@ -379,9 +413,10 @@ impl Store {
 
     /// Records a staff token (its hash) and drops the expired ones.
     async fn insert_staff_session(&self, new: &NewSession<'_>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1")
             .bind(new.created_at)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
         sqlx::query(
             "INSERT INTO staff_sessions (id, token_hash, staff_id, kind, kiosk_name, created_at, \
@@ -394,8 +429,25 @@ impl Store {
         .bind(new.kiosk_name)
         .bind(new.created_at)
         .bind(new.expires_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        let (action, detail) = match new.kind {
+            SessionKind::Console => (Action::StaffLogin, serde_json::json!({"session": new.id})),
+            SessionKind::Kiosk => (
+                Action::HelperModeUnlocked,
+                serde_json::json!({"session": new.id, "kiosk": new.kiosk_name}),
+            ),
+        };
+        record(
+            &mut tx,
+            at_secs(new.created_at),
+            Actor::Staff(new.user),
+            action,
+            Subject::Staff(new.user),
+            detail,
+        )
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -423,13 +475,37 @@ impl Store {
     }
 
     /// Ends the session whose token is `token`; returns its id if it existed.
-    async fn delete_staff_session(&self, token: &str) -> Result<Option<String>, StoreError> {
-        Ok(
-            sqlx::query_scalar("DELETE FROM staff_sessions WHERE token_hash = $1 RETURNING id")
-                .bind(token_hash(token))
-                .fetch_optional(&self.pool)
-                .await?,
+    async fn delete_staff_session(
+        &self,
+        token: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<String>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let gone: Option<(String, String, String)> = sqlx::query_as(
+            "DELETE FROM staff_sessions WHERE token_hash = $1 RETURNING id, staff_id, kind",
         )
+        .bind(token_hash(token))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id, staff_id, kind)) = gone else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let user: String = sqlx::query_scalar("SELECT \"user\" FROM staff WHERE id = $1")
+            .bind(&staff_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        record(
+            &mut tx,
+            now,
+            Actor::Staff(&user),
+            Action::StaffLogout,
+            Subject::Staff(&user),
+            serde_json::json!({"session": id, "kind": kind}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(id))
     }
 }
 
@@ -528,6 +604,7 @@ async fn open_session(
             id: &id,
             token_hash: token_hash(token.expose()),
             staff_id: &row.id,
+            user: &row.user,
             kind,
             kiosk_name: kiosk,
             created_at: now,
@@ -600,7 +677,7 @@ pub(crate) async fn logout(
             "no staff token in X-Staff-Token or the session cookie",
         ));
     };
-    if let Some(id) = s.store.delete_staff_session(token).await? {
+    if let Some(id) = s.store.delete_staff_session(token, s.clock.now()).await? {
         tracing::info!(session = %id, "staff session closed");
     }
     let mut resp = StatusCode::NO_CONTENT.into_response();

@@ -13,7 +13,9 @@
 use std::path::Path;
 use std::str::FromStr;
 
+use crate::audit::{Action, Actor, Subject, at_rfc3339, at_secs, record};
 use motcua_protocol::{HelpRequest, HelpStatus, NewHelpRequest};
+use serde_json::json;
 use sqlx::Row;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions};
@@ -203,6 +205,7 @@ impl Store {
         id: &str,
         created_at: &str,
     ) -> Result<HelpRequest, StoreError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO help_requests (id, kiosk_id, step, procedure_code, created_at, status) \
              VALUES ($1, $2, $3, $4, $5, 'open')",
@@ -212,8 +215,19 @@ impl Store {
         .bind(&req.step)
         .bind(&req.procedure_code)
         .bind(created_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        record(
+            &mut tx,
+            at_rfc3339(created_at)?,
+            Actor::Kiosk(&req.kiosk_id),
+            Action::HelpRequestCreated,
+            Subject::HelpRequest(id),
+            // Not the step: it is free text from the kiosk.
+            json!({"procedure_code": req.procedure_code}),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(HelpRequest {
             id: id.to_owned(),
             kiosk_id: req.kiosk_id.clone(),
@@ -401,6 +415,39 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// Records in the audit log that the code of the pending challenge
+    /// `id` was sent for kiosk `kiosk` (not the code): a challenge exists
+    /// for the log only once its SMS went. `false` if it is not pending.
+    pub(crate) async fn record_otp_issued(
+        &self,
+        id: &str,
+        kiosk: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_immediate().await?;
+        let expires: Option<i64> = sqlx::query_scalar(
+            "SELECT expires_at FROM otp_challenges WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(expires) = expires else {
+            tx.rollback().await?;
+            return Ok(false);
+        };
+        record(
+            &mut tx,
+            at_secs(now),
+            Actor::Kiosk(kiosk),
+            Action::OtpIssued,
+            Subject::OtpChallenge(id),
+            json!({"expires_at": expires}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Removes a challenge whose code could not be sent: it was never
     /// usable and does not count against the phone's limits.
     pub async fn delete_challenge(&self, id: &str) -> Result<(), StoreError> {
@@ -472,6 +519,7 @@ impl Store {
         &self,
         id: &str,
         new_account_id: &str,
+        kiosk: &str,
         now: &str,
     ) -> Result<Consumed, StoreError> {
         let mut tx = self.begin_immediate().await?;
@@ -532,6 +580,19 @@ impl Store {
             tx.rollback().await?;
             return Ok(Consumed::NotPending);
         }
+        record(
+            &mut tx,
+            at_rfc3339(now)?,
+            Actor::Kiosk(kiosk),
+            if created {
+                Action::AccountCreated
+            } else {
+                Action::AccountVerified
+            },
+            Subject::Account(&account_id),
+            json!({"verified_by": "otp", "challenge": id}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Consumed::Account {
             account_id,
@@ -570,6 +631,15 @@ impl Store {
         .bind(reason)
         .bind(now)
         .execute(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            at_rfc3339(now)?,
+            Actor::Staff(staff_user),
+            Action::AccountVouched,
+            Subject::Account(&account_id),
+            json!({"created": created, "vouch": vouch_id}),
+        )
         .await?;
         tx.commit().await?;
         Ok((account_id, created))

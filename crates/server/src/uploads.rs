@@ -17,10 +17,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use axum::Json;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures_util::future::BoxFuture;
 use motcua_protocol::dossiers::{MAX_CHUNK_BYTES, MAX_UPLOAD_BYTES, UPLOAD_OFFSET_HEADER};
 use motcua_protocol::{NewUpload, ProblemCode, UploadState};
 use sha2::{Digest, Sha256};
@@ -30,13 +31,17 @@ use crate::tokens::hex;
 use crate::{ApiError, AppState, AuthedKiosk};
 
 /// Where complete documents are kept, by their SHA-256 (64 lowercase hex).
+///
+/// The calls are asynchronous: an adapter that blocks (a folder) does so on
+/// Tokio's blocking pool, one on the network awaits it, so the server's
+/// async workers never wait on storage.
 pub trait ObjectStore: Send + Sync + fmt::Debug {
     /// Stores `bytes` under `sha256` durably (a reader never sees a part).
-    fn put(&self, sha256: &str, bytes: &[u8]) -> io::Result<()>;
+    fn put<'a>(&'a self, sha256: &'a str, bytes: Bytes) -> BoxFuture<'a, io::Result<()>>;
     /// The bytes stored under `sha256`, if any.
-    fn get(&self, sha256: &str) -> io::Result<Option<Vec<u8>>>;
+    fn get<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, io::Result<Option<Bytes>>>;
     /// Whether something is stored under `sha256`.
-    fn exists(&self, sha256: &str) -> io::Result<bool>;
+    fn exists<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, io::Result<bool>>;
 }
 
 /// An [`ObjectStore`] in a folder: `<root>/ab/abcdef…`, each written to a
@@ -71,8 +76,36 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Runs a blocking storage call on Tokio's blocking pool.
+async fn off_runtime<T: Send + 'static>(
+    f: impl FnOnce() -> io::Result<T> + Send + 'static,
+) -> io::Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| io::Error::other(format!("storage task failed: {e}")))?
+}
+
 impl ObjectStore for FolderStore {
-    fn put(&self, sha256: &str, bytes: &[u8]) -> io::Result<()> {
+    fn put<'a>(&'a self, sha256: &'a str, bytes: Bytes) -> BoxFuture<'a, io::Result<()>> {
+        let (me, sha) = (self.clone(), sha256.to_owned());
+        Box::pin(off_runtime(move || me.put_blocking(&sha, &bytes)))
+    }
+
+    fn get<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, io::Result<Option<Bytes>>> {
+        let (me, sha) = (self.clone(), sha256.to_owned());
+        Box::pin(off_runtime(move || {
+            Ok(me.get_blocking(&sha)?.map(Bytes::from))
+        }))
+    }
+
+    fn exists<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, io::Result<bool>> {
+        let (me, sha) = (self.clone(), sha256.to_owned());
+        Box::pin(off_runtime(move || me.path_of(&sha)?.try_exists()))
+    }
+}
+
+impl FolderStore {
+    fn put_blocking(&self, sha256: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.path_of(sha256)?;
         let dir = path
             .parent()
@@ -92,16 +125,12 @@ impl ObjectStore for FolderStore {
         written
     }
 
-    fn get(&self, sha256: &str) -> io::Result<Option<Vec<u8>>> {
+    fn get_blocking(&self, sha256: &str) -> io::Result<Option<Vec<u8>>> {
         match std::fs::read(self.path_of(sha256)?) {
             Ok(b) => Ok(Some(b)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
-    }
-
-    fn exists(&self, sha256: &str) -> io::Result<bool> {
-        self.path_of(sha256)?.try_exists()
     }
 }
 
@@ -297,8 +326,8 @@ fn offset_of(headers: &HeaderMap) -> Result<u64, ApiError> {
 enum Appended {
     /// More bytes are awaited; how many are held.
     Partial(u64),
-    /// The last byte arrived, hash and type good: stored.
-    Complete(&'static str),
+    /// The last byte arrived, hash and type good: to be stored.
+    Verified(&'static str, Vec<u8>),
     HashMismatch,
     TypeRefused,
 }
@@ -346,7 +375,6 @@ pub(crate) async fn append(
         return Err(mismatch(row.size));
     }
     let staging = s.staging.clone();
-    let objects = s.objects.clone();
     let size = row.size;
     let sha_in = sha.clone();
     let outcome = blocking("append", move || {
@@ -380,8 +408,7 @@ pub(crate) async fn append(
             staging.discard(&sha_in);
             return Ok(Ok(Some(Appended::TypeRefused)));
         };
-        objects.put(&sha_in, &bytes)?;
-        Ok(Ok(Some(Appended::Complete(media_type))))
+        Ok(Ok(Some(Appended::Verified(media_type, bytes))))
     })
     .await?;
     let appended = match outcome {
@@ -408,9 +435,16 @@ pub(crate) async fn append(
                 media_type: None,
             }))
         }
-        Appended::Complete(media_type) => {
+        Appended::Verified(media_type, bytes) => {
+            // Still under the upload's lock: one put per document.
+            s.objects
+                .put(&sha, Bytes::from(bytes))
+                .await
+                .map_err(|e| io_error("object put", &e))?;
             let now = s.clock.now().unix_timestamp();
-            s.store.complete_upload(&sha, media_type, now).await?;
+            s.store
+                .complete_upload(&sha, media_type, size, &kiosk.name, now)
+                .await?;
             let staging = s.staging.clone();
             let sha_in = sha.clone();
             blocking("staging cleanup", move || {
@@ -490,20 +524,32 @@ mod tests {
         assert_eq!(held, 1, "unused locks are forgotten");
     }
 
-    #[test]
-    fn the_folder_store_puts_gets_and_refuses_bad_names() {
+    #[tokio::test]
+    async fn the_folder_store_puts_gets_and_refuses_bad_names() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let store = FolderStore::new(dir.path().to_path_buf());
         let bytes = b"%PDF-1.4 tiny";
         let sha = hex(&Sha256::digest(bytes));
-        assert!(!store.exists(&sha).unwrap_or(true));
-        assert!(matches!(store.get(&sha), Ok(None)));
-        store.put(&sha, bytes).unwrap_or_else(|e| panic!("{e}"));
-        assert!(store.exists(&sha).unwrap_or(false));
-        assert_eq!(store.get(&sha).ok().flatten().as_deref(), Some(&bytes[..]));
+        let store: &dyn ObjectStore = &store;
+        assert!(!store.exists(&sha).await.unwrap_or(true));
+        assert!(matches!(store.get(&sha).await, Ok(None)));
+        store
+            .put(&sha, Bytes::from_static(bytes))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(store.exists(&sha).await.unwrap_or(false));
+        assert_eq!(
+            store.get(&sha).await.ok().flatten().as_deref(),
+            Some(&bytes[..])
+        );
         assert!(dir.path().join(&sha[..2]).join(&sha).is_file());
-        assert!(store.put("../../etc/passwd", bytes).is_err());
-        assert!(store.get(&sha.to_ascii_uppercase()).is_err());
+        assert!(
+            store
+                .put("../../etc/passwd", Bytes::from_static(bytes))
+                .await
+                .is_err()
+        );
+        assert!(store.get(&sha.to_ascii_uppercase()).await.is_err());
         let leftovers = std::fs::read_dir(dir.path().join(&sha[..2]))
             .map(|d| d.count())
             .unwrap_or(0);

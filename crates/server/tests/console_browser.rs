@@ -490,6 +490,15 @@ async fn a_helper_works_the_console_in_chromium() {
         "document.querySelector(\"[data-figure='paid_online']\")?.textContent.includes('1/2')",
     )
     .await;
+    // The audit log's latest entries, newest first, the cash receipt on top.
+    until(
+        &c,
+        "the audit section shows the cash confirmation",
+        "document.querySelector(\"#audit-list li[data-action='payment.cash_confirmed']\")?.textContent.includes('Xác nhận thu tiền mặt')",
+    )
+    .await;
+    let audit = text(&c, "#audit-list").await;
+    assert!(audit.contains("Cán bộ canbo.lan"), "{audit}");
 
     // By the kiosk's reference.
     type_into(&c, "#lookup-input", "QA-k-1040").await;

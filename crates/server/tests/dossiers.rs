@@ -969,3 +969,82 @@ async fn parallel_guesses_get_no_more_tries_than_sequential_ones() {
     let right = lookup(&t, &code, &secret).await;
     problem(&right, StatusCode::TOO_MANY_REQUESTS, "lookup_locked");
 }
+
+/// The status, content type and bytes `GET uri` answers with `headers`.
+async fn bytes_at(
+    t: &TestApp,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, String, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let resp = motcua_server::router(t.state.clone())
+        .oneshot(request("GET", uri, headers, None))
+        .await
+        .unwrap_or_else(|e| match e {});
+    let status = resp.status();
+    let media = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes().to_vec())
+        .unwrap_or_default();
+    (status, media, body)
+}
+
+#[tokio::test]
+async fn staff_read_a_dossiers_documents_and_nobody_else_does() {
+    let t = app().await;
+    let doc = pdf("tờ khai đọc lại");
+    let sha = upload(&t, &doc).await;
+    let other = upload(&t, &pdf("không thuộc hồ sơ")).await;
+    let auth = t.auth_a();
+    let d = send(
+        &t,
+        request(
+            "POST",
+            "/v1/dossiers",
+            &[("authorization", &auth), ("idempotency-key", "read-back-1")],
+            Some(&birth_registration(&sha)),
+        ),
+    )
+    .await;
+    assert_eq!(d.status, StatusCode::CREATED, "{d:?}");
+    let code = d.str("code");
+    let staff = login(&t).await;
+    let uri = format!("/v1/dossiers/{code}/documents/{sha}");
+    let (status, media, body) = bytes_at(&t, &uri, &[("x-staff-token", &staff)]).await;
+    assert_eq!(
+        (status, media.as_str()),
+        (StatusCode::OK, "application/pdf")
+    );
+    assert_eq!(body, doc);
+    let (status, _, _) = bytes_at(&t, &uri, &[("authorization", &auth)]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a kiosk token is refused");
+    let (status, _, _) = bytes_at(&t, &uri, &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = bytes_at(
+        &t,
+        &format!("/v1/dossiers/{code}/documents/{other}"),
+        &[("x-staff-token", &staff)],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "not a document of this dossier"
+    );
+    let (status, _, _) = bytes_at(
+        &t,
+        &format!("/v1/dossiers/{code}/documents/nothex"),
+        &[("x-staff-token", &staff)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
