@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, the UI's checks and unit tests, every
 # crate's tests (server against real SQLite, Tauri mock runtime, bindings
-# freshness), the standalone server's OpenAPI document through a validator,
+# freshness), the standalone server's OpenAPI document through a validator
+# and schemathesis, a small load run with a SIGKILL, the outbox's chaos run,
 # and the real app end to end under Xvfb. Installs what it needs first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,6 +61,12 @@ print("healthz:", health)
 PY
 "$CARGO_TARGET_DIR/pyenv/bin/openapi-spec-validator" "$DATA/openapi.json"
 kill $SERVER; wait $SERVER 2>/dev/null || true
+
+stage "schemathesis: the API against its own /openapi.json (no 5xx, nothing undeclared)"
+scripts/schemathesis.sh "$CARGO_TARGET_DIR/debug/motcua"
+
+stage "bench-load smoke: 20 kiosks, SIGKILL mid-load, every acknowledged dossier once"
+"$CARGO_TARGET_DIR/debug/motcua" bench-load --kiosks 20 --dossiers 40 --kill-after 1 --after-restart 2 --seed 20261126
 
 stage "chaos: dossiers through the outbox under network faults and SIGKILL (small run)"
 "$CARGO_TARGET_DIR/debug/motcua" chaos --dossiers 20 --seed 20261126
