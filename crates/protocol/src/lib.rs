@@ -177,6 +177,14 @@ mod tests {
                 .any(|p| p["name"] == crate::dossiers::UPLOAD_OFFSET_HEADER && p["in"] == "header"),
             "{params:?}"
         );
+        // The chunk is raw bytes, as the client sends them: a binary
+        // string, not a JSON array of numbers.
+        let chunk = &doc["paths"]["/v1/uploads/{sha256}"]["patch"]["requestBody"]["content"];
+        assert_eq!(
+            chunk["application/octet-stream"]["schema"],
+            serde_json::json!({"type": "string", "format": "binary"}),
+            "{chunk}"
+        );
         let key = &doc["paths"]["/v1/dossiers"]["post"]["parameters"][0];
         assert_eq!(key["name"], "Idempotency-Key");
         for schema in [
