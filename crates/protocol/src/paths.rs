@@ -381,8 +381,9 @@ fn declare_upload() {}
     ))]
 fn upload_state() {}
 
-/// The raw bytes of an upload chunk (documented as a binary string, not an
-/// array of numbers).
+// A binary string in the document, not the array of numbers `Vec<u8>`
+// alone would give.
+/// The chunk's raw bytes.
 #[derive(utoipa::ToSchema)]
 #[schema(value_type = String, format = Binary)]
 struct Chunk(Vec<u8>);
