@@ -65,11 +65,19 @@ impl Target {
     }
 
     /// Registers (or renews) the kiosks `names` and returns their tokens in
-    /// the same order, a few registrations at a time.
+    /// the same order: the first alone (it may create the database and run
+    /// its migrations), then the others a few at a time.
     pub async fn add_kiosks(&self, names: &[String]) -> anyhow::Result<Vec<String>> {
         let mut tokens = vec![String::new(); names.len()];
+        let Some(first) = names.first() else {
+            return Ok(tokens);
+        };
+        tokens[0] = self
+            .admin(&["kiosk", "add", first, "--replace"], None)
+            .await?;
+        anyhow::ensure!(!tokens[0].is_empty(), "kiosk add printed no token");
         let mut set = tokio::task::JoinSet::new();
-        let mut next = 0;
+        let mut next = 1;
         let mut running = 0;
         while next < names.len() || running > 0 {
             while running < 6 && next < names.len() {
