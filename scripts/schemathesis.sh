@@ -64,7 +64,7 @@ PY
 set +e
 # From the data folder, so schemathesis's own cache stays out of the tree.
 cd "$DATA"
-PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemathesis_hooks \
+PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemathesis_hooks \
 "$ST" run "$URL/openapi.json" \
   --url "$URL" \
   --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
@@ -83,7 +83,7 @@ PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemat
 RC=$?
 if [ "$RC" -eq 0 ]; then
   # The vouch wants helper mode's token, not the console's.
-  PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemathesis_hooks \
+  PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}" SCHEMATHESIS_HOOKS=schemathesis_hooks \
   "$ST" run "$URL/openapi.json" \
     --url "$URL" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
