@@ -419,21 +419,20 @@ async fn verify(
             n += 1;
         }
     }
+    // One client per kiosk: the same key is the same dossier only for the
+    // kiosk that sent it.
+    let kiosk_clients = tokens
+        .iter()
+        .map(|t| ApiClient::new(url, t))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut set = tokio::task::JoinSet::new();
     for job in jobs {
         let staff_client = staff.client.clone();
         let staff_token = staff.token.clone();
-        let url = url.to_owned();
-        let clients: anyhow::Result<Vec<Option<ApiClient>>> = job
+        let clients: Vec<Option<ApiClient>> = job
             .iter()
-            .map(|(k, _)| {
-                Ok(tokens
-                    .get(*k)
-                    .map(|t| ApiClient::new(&url, t))
-                    .transpose()?)
-            })
+            .map(|(k, _)| kiosk_clients.get(*k).cloned())
             .collect();
-        let clients = clients?;
         set.spawn(async move {
             let (mut listed, mut replayed, mut problems) = (0usize, 0usize, Vec::new());
             for ((_, a), client) in job.iter().zip(clients) {
