@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the kiosk needs to build, run and be tested on Debian 12
 # (with Rust and Node already there): apt packages, the UI's npm packages,
-# tauri-driver, and a Python venv with the OpenAPI validator and moto's S3-API
-# server (for the server's object-store tests).
+# tauri-driver, and a Python venv with the OpenAPI validator, schemathesis and
+# moto's S3-API server (for the server's object-store tests).
 # Idempotent: what is already there is not installed again.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -61,10 +61,10 @@ echo "== npm: ui dependencies"
 (cd "$ROOT/ui" && npm ci --no-audit --no-fund --loglevel=error)
 
 VENV="$TARGET/pyenv"
-if [ ! -x "$VENV/bin/openapi-spec-validator" ]; then
-  echo "== pip: openapi-spec-validator"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q openapi-spec-validator
+if [ ! -x "$VENV/bin/openapi-spec-validator" ] || [ ! -x "$VENV/bin/schemathesis" ]; then
+  echo "== pip: openapi-spec-validator, schemathesis"
+  [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q openapi-spec-validator 'schemathesis>=4.32,<5'
 fi
 if [ ! -x "$VENV/bin/moto_server" ]; then
   echo "== pip: moto[server] (an S3-API server for crates/server/tests/s3.rs)"

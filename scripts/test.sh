@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, the UI's checks and unit tests, every
 # crate's tests (server against real SQLite, Tauri mock runtime, bindings
-# freshness), the standalone server's OpenAPI document through a validator,
+# freshness), the standalone server's OpenAPI document through a validator
+# and schemathesis, a small load run with a SIGKILL, the outbox's chaos run,
 # and the real app end to end under Xvfb. Installs what it needs first.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -99,6 +100,15 @@ print("help request stored in PostgreSQL:", created["id"])
 PY
 [ "$(psql "$DB_URL" -tAc "SELECT count(*) FROM help_requests")" = "1" ]
 kill $SERVER; wait $SERVER 2>/dev/null || true
+
+stage "schemathesis: the API against its own /openapi.json (no 5xx, nothing undeclared)"
+scripts/schemathesis.sh "$CARGO_TARGET_DIR/debug/motcua"
+
+stage "bench-load smoke on SQLite and PostgreSQL: 20 kiosks, SIGKILL mid-load, every acknowledged dossier once"
+"$CARGO_TARGET_DIR/debug/motcua" bench-load --kiosks 20 --dossiers 40 --kill-after 1 --after-restart 2 --seed 20261126
+psql "$PG_URL" -qc "CREATE DATABASE motcua_bench"
+"$CARGO_TARGET_DIR/debug/motcua" bench-load --kiosks 20 --dossiers 40 --kill-after 1 --after-restart 2 --seed 20261126 \
+  --database "${PG_URL%/postgres}/motcua_bench"
 
 stage "chaos: dossiers through the outbox under network faults and SIGKILL (small run)"
 "$CARGO_TARGET_DIR/debug/motcua" chaos --dossiers 20 --seed 20261126

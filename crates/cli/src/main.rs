@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 mod admin;
+mod bench_load;
 mod cccd;
 mod chaos;
 mod output;
@@ -63,6 +64,11 @@ everything), MOTCUA_RECEIPT_ISSUER, MOTCUA_RECEIPT_TEMPLATE and MOTCUA_RECEIPT_S
     /// Test the outbox against the real server behind a faulty network,
     /// killing the sender at random; exits non-zero on any discrepancy.
     Chaos(chaos::ChaosArgs),
+    /// Load benchmark: many simulated kiosks submitting 3-page dossiers to
+    /// a `motcua server` child, throughput and latency percentiles, then a
+    /// SIGKILL mid-load and a check that every acknowledged dossier is
+    /// held exactly once. Not a test: prints figures.
+    BenchLoad(bench_load::BenchLoadArgs),
     /// The child of `motcua chaos`: enqueue the run's dossiers and drain.
     #[command(hide = true)]
     OutboxDrain(chaos::drain::DrainArgs),
@@ -116,6 +122,7 @@ fn main() -> anyhow::Result<std::process::ExitCode> {
     match cli.command {
         Command::Submit(args) => submit::run(args),
         Command::Chaos(args) => chaos::run(args),
+        Command::BenchLoad(args) => bench_load::run(args),
         Command::OutboxDrain(args) => chaos::drain::run(args),
         other => run(other).map(|()| std::process::ExitCode::SUCCESS),
     }
@@ -223,7 +230,10 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Cccd { command } => cccd::run(command),
         Command::Vietqr(args) => vietqr::run(args),
         Command::Scan(args) => scan::run(args),
-        Command::Submit(_) | Command::Chaos(_) | Command::OutboxDrain(_) => {
+        Command::Submit(_)
+        | Command::Chaos(_)
+        | Command::BenchLoad(_)
+        | Command::OutboxDrain(_) => {
             anyhow::bail!("handled in main")
         }
     }

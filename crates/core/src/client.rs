@@ -9,11 +9,11 @@ use motcua_protocol::dossiers::{
 };
 use motcua_protocol::payments::IDEMPOTENCY_KEY_MAX_CHARS;
 use motcua_protocol::{
-    AccountLookup, AccountLookupResult, AccountVerified, Catalog, CounterPaymentList, FeeQuote,
-    FeeQuoteRequest, Health, HeartbeatAck, HelpRequest, HelpRequestList, IDEMPOTENCY_KEY_HEADER,
-    KioskHeartbeat, KioskStateList, NewHelpRequest, NewOtpChallenge, NewPayment, NewVouch,
-    OtpChallenge, OtpVerify, Payment, Problem, ProblemCode, Procedure, STAFF_TOKEN_HEADER,
-    StaffSession, StaffUnlock, VouchedAccount,
+    AccountLookup, AccountLookupResult, AccountVerified, Catalog, CounterPaymentList, DailyFigures,
+    FeeQuote, FeeQuoteRequest, Health, HeartbeatAck, HelpRequest, HelpRequestList,
+    IDEMPOTENCY_KEY_HEADER, KioskHeartbeat, KioskStateList, NewHelpRequest, NewOtpChallenge,
+    NewPayment, NewVouch, OtpChallenge, OtpVerify, Payment, Problem, ProblemCode, Procedure,
+    STAFF_TOKEN_HEADER, StaffSession, StaffUnlock, VouchedAccount,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -689,6 +689,35 @@ impl ApiClient {
     /// time of receipt.
     pub async fn heartbeat(&self, beat: &KioskHeartbeat) -> Result<HeartbeatAck, ClientError> {
         self.post("/v1/kiosks/heartbeat", beat).await
+    }
+
+    /// One day's figures as the console shows them (`date` as
+    /// `YYYY-MM-DD`, Vietnam time; `None` for today), with a console
+    /// session's staff token.
+    pub async fn console_figures(
+        &self,
+        staff_token: &str,
+        date: Option<&str>,
+    ) -> Result<DailyFigures, ClientError> {
+        let mut req = self
+            .http
+            .get(format!("{}/v1/console/figures", self.base))
+            .header(STAFF_TOKEN_HEADER, staff_header(staff_token)?);
+        if let Some(date) = date {
+            let ok = date.len() == 10
+                && date.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            if !ok {
+                return Err(ClientError::BadId("date"));
+            }
+            req = req.query(&[("date", date)]);
+        }
+        Self::read(req.send().await?).await
     }
 
     /// Every kiosk as the console sees it (online, step, devices, outbox),

@@ -810,6 +810,13 @@ fn is_permanent_status(status: u16) -> bool {
     (400..500).contains(&status) && status != 408 && status != 429
 }
 
+/// Whether a failed call is worth retrying with the same idempotency key,
+/// by the outbox's own rule (see [`classify`]): what the outbox worker
+/// retries, a load test or another sender retries too.
+pub fn is_transient(e: &ClientError) -> bool {
+    !classify(e).permanent
+}
+
 /// Network errors, timeouts, 5xx, 408 and 429 are worth retrying, as are
 /// upload hiccups (offset or hash mismatch, an incomplete upload) and a
 /// revoked kiosk token (a matter of this kiosk, not of the dossier); any

@@ -181,6 +181,15 @@ mod tests {
                 .any(|p| p["name"] == crate::dossiers::UPLOAD_OFFSET_HEADER && p["in"] == "header"),
             "{params:?}"
         );
+        // The chunk is raw bytes, as the client sends them: a binary
+        // string, not a JSON array of numbers.
+        let chunk = &doc["paths"]["/v1/uploads/{sha256}"]["patch"]["requestBody"]["content"];
+        let schema = &chunk["application/octet-stream"]["schema"];
+        assert_eq!(
+            (&schema["type"], &schema["format"]),
+            (&serde_json::json!("string"), &serde_json::json!("binary")),
+            "{chunk}"
+        );
         let key = &doc["paths"]["/v1/dossiers"]["post"]["parameters"][0];
         assert_eq!(key["name"], "Idempotency-Key");
         for schema in [

@@ -388,7 +388,15 @@ fn declare_upload() {}
     ))]
 fn upload_state() {}
 
-/// Appends up to 4 MiB (any content type, raw bytes) at `Upload-Offset`.
+// A binary string in the document, not the array of numbers `Vec<u8>`
+// alone would give.
+/// The chunk's raw bytes.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+struct Chunk(Vec<u8>);
+
+/// Appends up to 4 MiB (raw bytes; the content type is not read) at
+/// `Upload-Offset`.
 /// With the last byte the SHA-256 and the content (PDF, JPEG or PNG by
 /// their first bytes) are checked; a refused document is discarded.
 #[utoipa::path(patch, path = "/v1/uploads/{sha256}", tag = "dossiers",
@@ -397,7 +405,7 @@ fn upload_state() {}
         ("sha256" = String, Path, description = "64 hex digits"),
         ("Upload-Offset" = u64, Header, description = "Where the chunk starts: the `received` the server last reported")
     ),
-    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
+    request_body(content = inline(Chunk), content_type = "application/octet-stream"),
     responses(
         (status = 200, description = "Appended; `complete` once the last byte arrived and was accepted", body = UploadState),
         (status = 400, description = "No or malformed `Upload-Offset`, or bytes past the declared size", body = Problem, content_type = "application/problem+json"),

@@ -1,8 +1,9 @@
 //! The HTTP API: routes, extractors and handlers.
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router, middleware};
@@ -111,6 +112,48 @@ where
     }
 }
 
+/// Path parameters whose rejection is a problem document. The only way a
+/// `String` parameter fails is bytes that are not UTF-8 once decoded
+/// (`%FF`): no resource has such a name, so 404, as for any unknown one.
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => Ok(Self(v)),
+            Err(rejection) => Err(ApiError::not_found(format!(
+                "no such resource: {}",
+                rejection.body_text()
+            ))),
+        }
+    }
+}
+
+/// A query string whose rejection (a field twice, not UTF-8, a wrong type)
+/// is a problem document (400), not axum's plain text.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(Self(v)),
+            Err(rejection) => Err(ApiError::invalid(rejection.body_text())),
+        }
+    }
+}
+
 fn json_rejection(r: &JsonRejection) -> ApiError {
     if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
@@ -140,7 +183,7 @@ async fn catalog(State(s): State<AppState>) -> Json<Catalog> {
 
 async fn procedure(
     State(s): State<AppState>,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> Result<Json<Procedure>, ApiError> {
     motcua_core::catalog::find(&s.catalog, &code)
         .cloned()

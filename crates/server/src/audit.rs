@@ -10,7 +10,7 @@
 //! in, nor does a one-time code or a lookup secret.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use motcua_protocol::audit::{AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX};
 use motcua_protocol::{AuditActorKind, AuditEntry, AuditPage};
 use serde::Deserialize;
@@ -299,7 +299,7 @@ pub(crate) struct AuditQuery {
 pub(crate) async fn list(
     State(s): State<AppState>,
     _staff: ConsoleStaff,
-    Query(q): Query<AuditQuery>,
+    crate::api::ApiQuery(q): crate::api::ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
     let limit = match q.limit.as_deref().map(str::trim) {
         None | Some("") => AUDIT_PAGE_DEFAULT,

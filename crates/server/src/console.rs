@@ -11,7 +11,7 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -28,7 +28,7 @@ use sqlx::Row;
 use time::{OffsetDateTime, UtcOffset};
 use tokio::sync::{broadcast, watch};
 
-use crate::api::ApiJson;
+use crate::api::{ApiJson, ApiPath, ApiQuery};
 use crate::store::{Dialect, rfc3339};
 use crate::{ApiError, AppState, AuthedKiosk, ConsoleStaff, Store, StoreError};
 
@@ -442,7 +442,7 @@ pub(crate) async fn help_requests(
 pub(crate) async fn answer_help_request(
     State(s): State<AppState>,
     staff: ConsoleStaff,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<HelpRequest>, ApiError> {
     let id = id.trim();
     let not_found = || ApiError::not_found("no help request with this id");
@@ -533,7 +533,7 @@ pub(crate) struct FiguresQuery {
 pub(crate) async fn figures(
     State(s): State<AppState>,
     _staff: ConsoleStaff,
-    Query(q): Query<FiguresQuery>,
+    ApiQuery(q): ApiQuery<FiguresQuery>,
 ) -> Result<Json<DailyFigures>, ApiError> {
     let vietnam = UtcOffset::from_whole_seconds(VIETNAM_SECONDS)
         .map_err(|e| ApiError::new(ProblemCode::Internal, format!("offset: {e}")))?;

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_protocol::dossiers::{
@@ -25,7 +25,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::api::{ApiJson, check_text_max};
+use crate::api::{ApiJson, ApiPath, ApiQuery, check_text_max};
 use crate::dossier_store::{Changed, DossierRow, NewDossierRow, Submitted};
 use crate::staff::ConsoleStaff;
 use crate::tokens::{hex, same};
@@ -534,7 +534,7 @@ fn staff_code(raw: &str) -> Result<String, ApiError> {
 pub(crate) async fn get_one(
     State(s): State<AppState>,
     _staff: ConsoleStaff,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
 ) -> Result<Json<Dossier>, ApiError> {
     let code = staff_code(&raw)?;
     let d =
@@ -549,7 +549,7 @@ pub(crate) async fn get_one(
 pub(crate) async fn document(
     State(s): State<AppState>,
     staff: ConsoleStaff,
-    Path((raw, sha)): Path<(String, String)>,
+    ApiPath((raw, sha)): ApiPath<(String, String)>,
 ) -> Result<Response, ApiError> {
     let code = staff_code(&raw)?;
     let sha = sha.trim().to_ascii_lowercase();
@@ -598,7 +598,7 @@ pub(crate) struct ListQuery {
 pub(crate) async fn list(
     State(s): State<AppState>,
     _staff: ConsoleStaff,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<DossierList>, ApiError> {
     let Some(reference) = q.local_reference.as_deref() else {
         return Err(ApiError::invalid("local_reference is required"));
@@ -618,7 +618,7 @@ pub(crate) async fn list(
 pub(crate) async fn set_status(
     State(s): State<AppState>,
     staff: ConsoleStaff,
-    Path(raw): Path<String>,
+    ApiPath(raw): ApiPath<String>,
     ApiJson(req): ApiJson<StatusUpdate>,
 ) -> Result<Json<DossierLookup>, ApiError> {
     let code = staff_code(&raw)?;

@@ -9,7 +9,7 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_protocol::payments::{IDEMPOTENCY_KEY_MAX_CHARS, PAYMENT_TTL_SECONDS};
@@ -22,7 +22,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::api::{ApiJson, MAX_JSON_BYTES};
+use crate::api::{ApiJson, ApiPath, ApiQuery, MAX_JSON_BYTES};
 use crate::bank::signature_ok;
 use crate::payment_store::{
     BankOutcome, BankTxRow, Created, NewPaymentRow, PaymentRow, ReceiptRow, ReceiptSettings,
@@ -297,7 +297,7 @@ fn closed(status: PaymentStatus) -> ApiError {
 pub(crate) async fn get_one(
     State(s): State<AppState>,
     kiosk: AuthedKiosk,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Payment>, ApiError> {
     let p = s
         .store
@@ -312,7 +312,7 @@ pub(crate) async fn get_one(
 pub(crate) async fn cancel(
     State(s): State<AppState>,
     kiosk: AuthedKiosk,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Payment>, ApiError> {
     let now = s.clock.now().unix_timestamp();
     match s.store.cancel_payment(&id, &kiosk.name, now).await? {
@@ -485,7 +485,7 @@ pub(crate) struct CounterQuery {
 pub(crate) async fn counter_list(
     State(s): State<AppState>,
     _staff: ConsoleStaff,
-    Query(q): Query<CounterQuery>,
+    ApiQuery(q): ApiQuery<CounterQuery>,
 ) -> Result<Json<CounterPaymentList>, ApiError> {
     let status = match q.status.as_deref().map(str::trim) {
         None | Some("pending") => PaymentStatus::Pending,
@@ -524,7 +524,7 @@ pub(crate) async fn counter_list(
 pub(crate) async fn counter_confirm(
     State(s): State<AppState>,
     staff: ConsoleStaff,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Payment>, ApiError> {
     let now = s.clock.now();
     let settings = receipt_settings(&s, now);

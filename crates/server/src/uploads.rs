@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path as UrlPath, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::future::BoxFuture;
@@ -26,7 +26,7 @@ use motcua_protocol::dossiers::{MAX_CHUNK_BYTES, MAX_UPLOAD_BYTES, UPLOAD_OFFSET
 use motcua_protocol::{NewUpload, ProblemCode, UploadState};
 use sha2::{Digest, Sha256};
 
-use crate::api::ApiJson;
+use crate::api::{ApiJson, ApiPath};
 use crate::tokens::hex;
 use crate::{ApiError, AppState, AuthedKiosk};
 
@@ -303,7 +303,7 @@ pub(crate) async fn declare(
 pub(crate) async fn get_one(
     State(s): State<AppState>,
     _kiosk: AuthedKiosk,
-    UrlPath(raw): UrlPath<String>,
+    ApiPath(raw): ApiPath<String>,
 ) -> Result<Json<UploadState>, ApiError> {
     let sha = sha_of_path(&raw)?;
     let row = s.store.upload(&sha).await?.ok_or_else(unknown)?;
@@ -336,7 +336,7 @@ enum Appended {
 pub(crate) async fn append(
     State(s): State<AppState>,
     kiosk: AuthedKiosk,
-    UrlPath(raw): UrlPath<String>,
+    ApiPath(raw): ApiPath<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<UploadState>, ApiError> {

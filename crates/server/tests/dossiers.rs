@@ -737,6 +737,52 @@ async fn the_back_office_moves_a_dossier_through_its_statuses() {
         StatusCode::BAD_REQUEST,
         "invalid_request",
     );
+    // What axum's extractors refuse is a problem document too, with a
+    // status the document declares: a query field twice or not UTF-8 is
+    // malformed (400), a path that is not UTF-8 names nothing (404).
+    for uri in [
+        "/v1/dossiers?local_reference=a&local_reference=b",
+        "/v1/dossiers?local_reference=%FF",
+        "/v1/console/figures?date=a&date=b",
+        "/v1/counter/payments?status=a&status=b",
+        "/v1/audit?limit=1&limit=2",
+    ] {
+        problem(
+            &send(&t, request("GET", uri, &staff, None)).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+        );
+    }
+    for (method, uri) in [
+        ("GET", "/v1/dossiers/%FF%FE"),
+        ("POST", "/v1/dossiers/%FF/status"),
+        ("GET", "/v1/dossiers/%FF/documents/%FE"),
+        ("POST", "/v1/help-requests/%FF/answer"),
+        ("POST", "/v1/counter/payments/%FF/confirm"),
+    ] {
+        problem(
+            &send(&t, request(method, uri, &staff, None)).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+    }
+    let kiosk = t.auth_a();
+    for (method, uri) in [
+        ("GET", "/v1/procedures/%FF"),
+        ("GET", "/v1/payments/%FF"),
+        ("POST", "/v1/payments/%FF/cancel"),
+        ("GET", "/v1/uploads/%FF"),
+    ] {
+        problem(
+            &send(
+                &t,
+                request(method, uri, &[("authorization", kiosk.as_str())], None),
+            )
+            .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        );
+    }
     problem(
         &send(&t, request("GET", "/v1/dossiers/261126-0999", &staff, None)).await,
         StatusCode::NOT_FOUND,

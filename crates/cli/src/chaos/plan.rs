@@ -37,39 +37,8 @@ pub fn key(seed: u64, i: usize) -> String {
 /// made-up applicant and 1 to 3 small PDFs (1 KiB to 160 KiB).
 pub fn dossier(seed: u64, i: usize) -> anyhow::Result<OutgoingDossier> {
     let mut rng = StdRng::seed_from_u64(seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let pick = |rng: &mut StdRng, list: &'static [&'static str]| -> &'static str {
-        list[rng.random_range(0..list.len())]
-    };
     let (code, required, optional) = PROCEDURES[rng.random_range(0..PROCEDURES.len())];
-    let full_name = format!(
-        "{} {} {}",
-        pick(&mut rng, FAMILY),
-        pick(&mut rng, MIDDLE),
-        pick(&mut rng, GIVEN)
-    );
-    let id_number = format!(
-        "{}{}{:08}",
-        pick(&mut rng, PROVINCES),
-        rng.random_range(0..4u8),
-        rng.random_range(0..100_000_000u32)
-    );
-    let applicant = Applicant {
-        full_name,
-        id_number,
-        date_of_birth: Some(format!(
-            "{}-{:02}-{:02}",
-            rng.random_range(1950..2006u16),
-            rng.random_range(1..13u8),
-            rng.random_range(1..29u8)
-        )),
-        address: format!(
-            "Số {}, đường {}, Hà Nội",
-            rng.random_range(1..300u16),
-            pick(&mut rng, STREETS)
-        ),
-        phone: None,
-        email: None,
-    };
+    let applicant = applicant(&mut rng);
     let all: Vec<&str> = required.iter().chain(optional.iter()).copied().collect();
     let documents = rng.random_range(1..=3usize);
     let mut files = Vec::with_capacity(documents);
@@ -103,9 +72,52 @@ pub fn dossier(seed: u64, i: usize) -> anyhow::Result<OutgoingDossier> {
     Ok(OutgoingDossier::new(key(seed, i), new, files)?)
 }
 
+/// A made-up applicant (a name, an ID number of the right shape, a date
+/// of birth and an address), from `rng`.
+pub fn applicant(rng: &mut StdRng) -> Applicant {
+    let pick = |rng: &mut StdRng, list: &'static [&'static str]| -> &'static str {
+        list[rng.random_range(0..list.len())]
+    };
+    let full_name = format!(
+        "{} {} {}",
+        pick(rng, FAMILY),
+        pick(rng, MIDDLE),
+        pick(rng, GIVEN)
+    );
+    let id_number = format!(
+        "{}{}{:08}",
+        pick(rng, PROVINCES),
+        rng.random_range(0..4u8),
+        rng.random_range(0..100_000_000u32)
+    );
+    Applicant {
+        full_name,
+        id_number,
+        date_of_birth: Some(format!(
+            "{}-{:02}-{:02}",
+            rng.random_range(1950..2006u16),
+            rng.random_range(1..13u8),
+            rng.random_range(1..29u8)
+        )),
+        address: format!(
+            "Số {}, đường {}, Hà Nội",
+            rng.random_range(1..300u16),
+            pick(rng, STREETS)
+        ),
+        phone: None,
+        email: None,
+    }
+}
+
 fn pdf(rng: &mut StdRng, seed: u64, i: usize, j: usize) -> Vec<u8> {
     let len = rng.random_range(1024..160 * 1024usize);
-    let mut doc = format!("%PDF-1.4\n% chaos {seed} {i} {j}\n").into_bytes();
+    fake_pdf(rng, &format!("chaos {seed} {i} {j}"), len)
+}
+
+/// A document the server takes for a PDF (its first bytes) of about `len`
+/// random bytes, so that no two are alike; `label` goes in a comment.
+pub fn fake_pdf(rng: &mut StdRng, label: &str, len: usize) -> Vec<u8> {
+    let mut doc = format!("%PDF-1.4\n% {label}\n").into_bytes();
     let start = doc.len();
     doc.resize(start + len, 0);
     rng.fill(&mut doc[start..]);
