@@ -25,7 +25,7 @@ pub struct Heartbeat {
 }
 
 /// A screen name: what the UI's router calls a screen (`welcome`, `scan`…).
-fn is_screen_name(s: &str) -> bool {
+pub(crate) fn is_screen_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 32
         && s.starts_with(|c: char| c.is_ascii_lowercase())

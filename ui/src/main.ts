@@ -20,7 +20,7 @@ async function start(): Promise<void> {
   const mock = deepLink.mock && !window.__TAURI_INTERNALS__;
   if (mock) {
     const { installMock } = await import('./mock/install');
-    installMock({ helpFails: deepLink.help === 'error', listFails: deepLink.fail === 'list' });
+    installMock({ helpFails: deepLink.help === 'error', listFails: deepLink.fail === 'list', helperMode: deepLink.helper !== null });
   } else if (!window.__TAURI_INTERNALS__) {
     console.warn('Not inside Tauri. Open with ?mock=1 for the sample catalogue.');
   }
