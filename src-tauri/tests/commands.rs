@@ -1548,14 +1548,13 @@ fn the_device_health_screen_reads_the_devices_and_the_backend() {
     assert_eq!(health["scannerKind"], "folder", "{health}");
     assert_eq!(health["backend"], "ok", "{health}");
     assert_eq!(health["outboxPending"], 0, "{health}");
-    assert!(
-        ["ok", "unknown"].contains(&health["printer"].as_str().unwrap_or_default()),
-        "{health}"
-    );
-    // The scanner's folder pulled out: missing.
+    assert_eq!(health["printer"], "ok", "{health}");
+    // The printer's folder and the scanner's folder pulled out: missing.
     drop(photos);
+    drop(printed);
     let health = invoke(&h, "device_health", json!({})).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(health["scanner"], "missing", "{health}");
+    assert_eq!(health["printer"], "missing", "{health}");
 
     // Nothing configured, and a backend that does not answer.
     let port = std::net::TcpListener::bind("127.0.0.1:0")

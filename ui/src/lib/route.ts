@@ -98,3 +98,24 @@ export function parseDeepLink(search: string): DeepLink {
   else if (helperMode === 'panel') base.helper = 'panel';
   return base;
 }
+
+/**
+ * Where a helper's "Bỏ qua bước này" goes from `r`; null where the next step needs this one's
+ * answer (the procedure chosen, the card read, the fee paid, the dossier checked).
+ */
+export function skipTarget(r: Route): Route | null {
+  switch (r.screen) {
+    case 'detail':
+      return { screen: 'identify', code: r.code };
+    case 'account':
+    case 'phone':
+    case 'code':
+      // No account by SMS: the helper vouches for the citizen instead.
+      return { screen: 'handover', code: r.code, reason: 'vouch' };
+    case 'scan':
+      // Past the last component, the scan screen moves on by itself.
+      return r.extra ? { screen: 'review', code: r.code, helperHere: true } : { ...r, index: r.index + 1, helperHere: true };
+    default:
+      return null;
+  }
+}

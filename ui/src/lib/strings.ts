@@ -129,8 +129,8 @@ export const strings = {
   'staff.checking': 'Đang kiểm tra…',
   'staff.pinTyped': 'Đã nhập {n} trên 6 số',
   'staff.unlockNote': 'Phần này do cán bộ hỗ trợ làm, để mở chế độ cán bộ trên máy.',
-  'staff.cardHint': 'Cán bộ có thẻ cán bộ: đưa mã QR của thẻ vào máy đọc mã QR. Không có thẻ: nhập tên đăng nhập rồi mã PIN.',
-  'staff.cardHintCamera': 'Cán bộ có thẻ cán bộ: đưa mã QR của thẻ vào máy ảnh hoặc máy đọc mã QR. Không có thẻ: nhập tên đăng nhập rồi mã PIN.',
+  'staff.cardHint': 'Có thẻ cán bộ: đưa mã QR của thẻ vào máy đọc. Không có thẻ: nhập tên đăng nhập rồi mã PIN.',
+  'staff.cardHintCamera': 'Có thẻ cán bộ: đưa mã QR của thẻ vào máy ảnh hoặc máy đọc. Không có thẻ: nhập tên đăng nhập rồi mã PIN.',
   'staff.cardReading': 'Đang kiểm tra thẻ cán bộ…',
 
   'helper.button': 'Cán bộ',
