@@ -172,6 +172,8 @@ export const strings = {
   'devices.state.unknown': 'Chưa biết tình trạng',
   'devices.do.ok': 'Không cần làm gì.',
   'devices.do.notConfigured': 'Người dân đưa giấy tờ đến quầy tiếp nhận.',
+  'devices.do.noCamera': 'Thẻ căn cước được đọc bằng máy đọc mã QR.',
+  'devices.do.noPrinter': 'Cán bộ viết giấy hẹn cho người dân tại quầy.',
   'devices.do.cameraMissing': 'Kiểm tra dây cắm của máy ảnh, rồi bấm “Kiểm tra lại”. Trong lúc chờ, dùng máy đọc mã QR.',
   'devices.do.scannerMissing': 'Kiểm tra máy quét đã cắm điện, cắm dây và bật chưa, rồi bấm “Kiểm tra lại”.',
   'devices.do.scannerFailing': 'Mở nắp máy quét xem có kẹt giấy không, tắt rồi bật lại máy quét, rồi bấm “Kiểm tra lại”.',
