@@ -34,6 +34,10 @@ fn main() {
         "lookup_dossier",
         "lookup_qr",
         "report_screen",
+        "unlock_staff_card",
+        "end_helper_mode",
+        "log_event",
+        "device_health",
     ]);
     if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
         eprintln!("tauri-build failed: {e:#}");

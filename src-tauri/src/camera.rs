@@ -90,6 +90,25 @@ impl CameraService {
         self.spec.trim() != "none"
     }
 
+    /// How the camera is, for the device-health screen: not configured,
+    /// missing (its device or replay folder is not there), or there.
+    pub fn health(&self) -> crate::ipc::DeviceStatus {
+        use crate::ipc::DeviceStatus;
+        let spec = self.spec.trim();
+        if spec == "none" {
+            return DeviceStatus::NotConfigured;
+        }
+        let path = spec
+            .strip_prefix("v4l2:")
+            .or_else(|| spec.strip_prefix("replay:"))
+            .unwrap_or(spec);
+        if std::path::Path::new(path).exists() {
+            DeviceStatus::Ok
+        } else {
+            DeviceStatus::Missing
+        }
+    }
+
     /// Starts the camera (stopping one already running), sending what it
     /// sees to `send`. `Ok(false)` when no camera is configured.
     pub fn watch(

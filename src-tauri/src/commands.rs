@@ -9,6 +9,7 @@ use tauri::ipc::Channel;
 
 use crate::Kiosk;
 use crate::camera::{CameraPurpose, CameraService, CameraView};
+use crate::events::{Event, Fields, emit, emit_plain};
 use crate::ipc::{
     AccountReady, AccountStatus, CardView, CatalogView, CodeSent, CommandError, ComponentPagesView,
     ComponentView, Composed, DraftView, ErrorCode, ExemptionView, FeeView, HelpCall, KeyPress,
@@ -120,7 +121,8 @@ pub async fn call_helper(
             procedure_code,
         })
         .await?;
-    tracing::info!(help_request = %created.id, step = %created.step, "helper called");
+    tracing::info!(help_request = %created.id, "helper called");
+    emit(Event::HelpCalled, Fields::screen(&created.step));
     Ok(HelpCall {
         request_id: created.id,
         created_at: created.created_at,
@@ -160,6 +162,7 @@ pub fn stop_speaking(speech: State<'_, Speech>) {
 pub fn read_card(session: State<'_, Session>, payload: String) -> Result<CardView, CommandError> {
     let card = motcua_core::cccd::parse(&payload)?;
     session.set_card(card.clone());
+    emit_plain(Event::CardRead);
     Ok(card.into())
 }
 
@@ -226,7 +229,7 @@ pub async fn end_session(
     }
     let open_payment = session.payment().and_then(|h| h.id);
     session.wipe();
-    tracing::info!("session ended and wiped");
+    emit_plain(Event::SessionEnded);
     // A payment still open when its citizen has gone must not be paid or
     // confirmed later; a paid one stays paid (the cancel is refused).
     if let Some(id) = open_payment {
@@ -301,6 +304,7 @@ pub async fn verify_code(
     })?;
     let verified = kiosk.client.verify_otp(&challenge, &code).await?;
     session.set_account(verified.account_id);
+    emit_plain(Event::AccountVerified);
     Ok(AccountReady {
         created: verified.created,
     })
@@ -317,8 +321,12 @@ pub async fn unlock_staff(
     user: String,
     pin: String,
 ) -> Result<StaffView, CommandError> {
-    let unlocked = kiosk.client.unlock_staff(user.trim(), &pin).await?;
-    tracing::info!("helper mode unlocked");
+    let unlocked = kiosk
+        .client
+        .unlock_staff(user.trim(), &pin)
+        .await
+        .inspect_err(|_| emit(Event::StaffUnlockRefused, Fields::detail("pin")))?;
+    emit(Event::StaffUnlocked, Fields::detail("pin"));
     let view = StaffView {
         display_name: unlocked.display_name.clone(),
     };
@@ -357,6 +365,7 @@ pub async fn vouch_account(
         )
         .await?;
     session.set_account(vouched.account_id);
+    emit_plain(Event::AccountVouched);
     Ok(AccountReady {
         created: vouched.created,
     })
@@ -385,12 +394,12 @@ pub async fn scan_page(
         warnings: page.warnings.iter().map(|w| w.code().to_owned()).collect(),
     };
     tracing::info!(
-        component = %component,
         mode = page.mode.code(),
         bytes = page.data.len(),
         warnings = view.warnings.len(),
         "page captured"
     );
+    emit_plain(Event::ScanPageCaptured);
     session.with_scans(|s| s.set_draft(&component, page))?;
     Ok(view)
 }
@@ -402,11 +411,19 @@ pub fn keep_page(
     session: State<'_, Session>,
     component: String,
 ) -> Result<ComponentPagesView, CommandError> {
-    session.with_scans(|s| {
+    let view = session.with_scans(|s| {
         s.keep(&component)
             .map(|c| ComponentPagesView::new(Some(c)))
             .map_err(CommandError::from)
-    })
+    })?;
+    emit(
+        Event::ScanPageKept,
+        Fields {
+            count: u32::try_from(view.pages.len()).ok(),
+            ..Fields::default()
+        },
+    );
+    Ok(view)
 }
 
 /// "Chụp lại": the draft is thrown away.
@@ -414,6 +431,7 @@ pub fn keep_page(
 #[specta::specta]
 pub fn retake_page(session: State<'_, Session>, component: String) {
     session.with_scans(|s| s.discard(&component));
+    emit_plain(Event::ScanPageRetaken);
 }
 
 /// Removes page `index` (0-based) of `component`.
@@ -424,11 +442,13 @@ pub fn remove_page(
     component: String,
     index: u32,
 ) -> Result<ComponentPagesView, CommandError> {
-    session.with_scans(|s| {
+    let view = session.with_scans(|s| {
         s.remove(&component, index)
             .map(|c| ComponentPagesView::new(Some(c)))
             .map_err(CommandError::from)
-    })
+    })?;
+    emit_plain(Event::ScanPageRemoved);
+    Ok(view)
 }
 
 /// The pages of `component` so far.
@@ -458,7 +478,10 @@ pub fn mark_on_paper(
             .map(|c| ComponentPagesView::new(Some(c)))
             .map_err(CommandError::from)
     })?;
-    tracing::info!(component = %component, on_paper, "helper marked a component");
+    emit(
+        Event::ComponentOnPaper,
+        Fields::detail(if on_paper { "on" } else { "off" }),
+    );
     Ok(view)
 }
 
@@ -622,7 +645,14 @@ pub async fn start_payment(
         request,
         last: Some(payment.clone()),
     }));
-    tracing::info!(payment = %payment.id, method = ?payment.method, "payment started");
+    tracing::info!(payment = %payment.id, "payment started");
+    emit(
+        Event::PaymentStarted,
+        Fields::detail(match payment.method {
+            motcua_protocol::PaymentMethod::Vietqr => "vietqr",
+            motcua_protocol::PaymentMethod::Counter => "counter",
+        }),
+    );
     Ok(PaymentView::from_payment(&payment))
 }
 
@@ -736,6 +766,7 @@ pub async fn submit_dossier(
         CommandError::new(ErrorCode::SaveFailed, e.to_string())
     })?;
     tracing::info!(local_ref = %local_ref, "dossier saved in the outbox");
+    emit_plain(Event::DossierSaved);
     let mut needs_helper = false;
     let delivered = match tokio::time::timeout(
         SUBMIT_WAIT,
@@ -804,6 +835,17 @@ pub async fn submit_dossier(
             &kiosk.kiosk_id,
         ),
     };
+    match &delivered {
+        Some(_) => emit_plain(Event::DossierDelivered),
+        None => emit(
+            Event::DossierQueued,
+            Fields::detail(if needs_helper {
+                "needs_helper"
+            } else {
+                "retrying"
+            }),
+        ),
+    }
     let print = match slip.and_then(|s| printer.job(&s)) {
         Ok(job) => {
             session.set_print_job(job.clone());
@@ -821,6 +863,11 @@ pub async fn submit_dossier(
             }
         }
     };
+    emit_plain(if print.printed {
+        Event::ReceiptPrinted
+    } else {
+        Event::ReceiptNotPrinted
+    });
     Ok(match delivered {
         Some(d) => crate::ipc::SubmitView {
             delivered: true,
@@ -860,7 +907,12 @@ pub async fn print_receipt(
     let job = session
         .print_job()
         .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "no slip in this session"))?;
-    Ok(printer.print(job).await)
+    let printed = printer.print(job).await;
+    emit(
+        Event::ReceiptReprinted,
+        Fields::detail(if printed.printed { "printed" } else { "failed" }),
+    );
+    Ok(printed)
 }
 
 /// "Tra cứu hồ sơ" with the code and the lookup secret typed on the pad.
@@ -875,6 +927,7 @@ pub async fn lookup_dossier(
         .client
         .lookup_dossier(&motcua_protocol::DossierLookupRequest { code, secret })
         .await?;
+    emit(Event::LookupDone, Fields::detail("typed"));
     Ok(crate::ipc::LookupView::from_lookup(&found))
 }
 
@@ -890,6 +943,7 @@ pub async fn lookup_qr(
         CommandError::new(ErrorCode::LookupForeign, "not a receipt slip's lookup QR")
     })?;
     let found = kiosk.client.lookup_dossier(&request).await?;
+    emit(Event::LookupDone, Fields::detail("qr"));
     Ok(crate::ipc::LookupView::from_lookup(&found))
 }
 
@@ -905,4 +959,140 @@ pub fn report_screen(heartbeat: State<'_, crate::heartbeat::Heartbeat>, screen: 
     // Once per process: the mark scripts/bench-coldstart.sh times the cold start by.
     static FIRST: std::sync::Once = std::sync::Once::new();
     FIRST.call_once(|| tracing::info!(screen = %screen, "first screen shown"));
+}
+
+/// Unlocks helper mode for this session with a helper's staff QR card, read
+/// by the camera or the USB reader on the helper screen. Any other QR is
+/// refused here without asking the backend: a citizen's ID card says so
+/// (and the session's card is left as it was), anything else is "not a
+/// staff card".
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_staff_card(
+    kiosk: State<'_, Kiosk>,
+    session: State<'_, Session>,
+    text: String,
+) -> Result<StaffView, CommandError> {
+    if motcua_protocol::parse_staff_card(&text).is_none() {
+        return Err(if motcua_core::cccd::parse(&text).is_ok() {
+            emit(Event::StaffUnlockRefused, Fields::detail("citizen_card"));
+            CommandError::new(
+                ErrorCode::StaffCardCitizen,
+                "a citizen ID card's QR, not a staff card",
+            )
+        } else {
+            emit(Event::StaffUnlockRefused, Fields::detail("foreign_qr"));
+            CommandError::new(ErrorCode::StaffCardForeign, "not a staff card's QR")
+        });
+    }
+    let unlocked = kiosk
+        .client
+        .unlock_staff_card(text.trim())
+        .await
+        .map_err(|e| {
+            emit(Event::StaffUnlockRefused, Fields::detail("card"));
+            let e = CommandError::from(e);
+            match e.code {
+                ErrorCode::StaffDenied | ErrorCode::InvalidRequest => {
+                    CommandError::new(ErrorCode::StaffCardRefused, e.detail)
+                }
+                _ => e,
+            }
+        })?;
+    emit(Event::StaffUnlocked, Fields::detail("card"));
+    let view = StaffView {
+        display_name: unlocked.display_name.clone(),
+    };
+    session.set_staff(StaffToken {
+        token: unlocked.token,
+        display_name: unlocked.display_name,
+    });
+    Ok(view)
+}
+
+/// The helper leaves helper mode: the citizen's session goes on, and the
+/// helper's token is ended on the backend too (best effort: it expires by
+/// itself).
+#[tauri::command]
+#[specta::specta]
+pub async fn end_helper_mode(
+    kiosk: State<'_, Kiosk>,
+    session: State<'_, Session>,
+) -> Result<(), CommandError> {
+    let Some(staff) = session.take_staff() else {
+        return Ok(());
+    };
+    emit_plain(Event::StaffLeft);
+    if let Err(e) = kiosk.client.end_staff_session(&staff.token).await {
+        tracing::info!(error = %e, "the helper's token was not ended on the backend; it expires by itself");
+    }
+    Ok(())
+}
+
+/// The UI reports one of its actions or an error it showed, by its code in
+/// the one event table (`events.rs`), with the screen it was on. Unknown
+/// codes, the kiosk's own codes and helpers' codes outside helper mode are
+/// refused and logged as `event.refused`.
+#[tauri::command]
+#[specta::specta]
+pub fn log_event(
+    session: State<'_, Session>,
+    code: String,
+    screen: Option<String>,
+) -> Result<(), CommandError> {
+    crate::events::report(&code, screen.as_deref(), session.staff().is_some())
+        .map(|_| ())
+        .map_err(|why| {
+            let code = match why {
+                crate::events::Refused::NotInHelperMode => ErrorCode::StaffRequired,
+                _ => ErrorCode::InvalidRequest,
+            };
+            CommandError::new(code, why.to_string())
+        })
+}
+
+/// How long the device-health screen waits for the backend's answer.
+const HEALTH_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The kiosk's devices and backend now, for the helper's device-health
+/// screen: the ID-card camera, the page source, the printer's paper sensor,
+/// the backend and the outbox.
+#[tauri::command]
+#[specta::specta]
+pub async fn device_health(
+    kiosk: State<'_, Kiosk>,
+    camera: State<'_, CameraService>,
+    scanner: State<'_, Scanner>,
+    printer: State<'_, crate::printing::ReceiptPrinter>,
+) -> Result<crate::ipc::DeviceHealthView, CommandError> {
+    use crate::ipc::DeviceStatus;
+    use motcua_receipt::PrinterStatus as P;
+    let printer = match printer.status().await {
+        P::Ready => DeviceStatus::Ok,
+        P::PaperLow => DeviceStatus::PaperLow,
+        P::OutOfPaper => DeviceStatus::OutOfPaper,
+        P::Offline => DeviceStatus::Missing,
+        P::Unknown => DeviceStatus::Unknown,
+        P::NotConfigured => DeviceStatus::NotConfigured,
+    };
+    let backend = match tokio::time::timeout(HEALTH_WAIT, kiosk.client.health()).await {
+        Ok(Ok(_)) => DeviceStatus::Ok,
+        Ok(Err(ClientError::Unreachable(_) | ClientError::Timeout)) | Err(_) => {
+            DeviceStatus::Missing
+        }
+        Ok(Err(_)) => DeviceStatus::Failing,
+    };
+    let pending = kiosk.outbox.pending().await.unwrap_or_default();
+    Ok(crate::ipc::DeviceHealthView {
+        camera: camera.health(),
+        scanner: scanner.health(),
+        scanner_kind: scanner.kind().map(|k| k.code().to_owned()),
+        printer,
+        backend,
+        outbox_pending: u32::try_from(pending.len()).unwrap_or(u32::MAX),
+        outbox_needs_helper: u32::try_from(
+            pending.iter().filter(|p| p.needs_helper.is_some()).count(),
+        )
+        .unwrap_or(u32::MAX),
+    })
 }

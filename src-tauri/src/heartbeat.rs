@@ -1,6 +1,6 @@
 //! The kiosk's heartbeat to the helper console: the screen it shows, how
-//! its devices are and what waits in its outbox, every 30 seconds and at
-//! once when the screen changes. Never personal data: the step is a screen
+//! its devices are (as the device-health screen reads them) and what waits
+//! in its outbox, every 30 seconds and at once when the screen changes. Never personal data: the step is a screen
 //! name from the UI's fixed set.
 
 use std::sync::Mutex;
@@ -25,7 +25,7 @@ pub struct Heartbeat {
 }
 
 /// A screen name: what the UI's router calls a screen (`welcome`, `scan`…).
-fn is_screen_name(s: &str) -> bool {
+pub(crate) fn is_screen_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 32
         && s.starts_with(|c: char| c.is_ascii_lowercase())
@@ -80,8 +80,8 @@ async fn gather<R: Runtime>(app: &AppHandle<R>) -> KioskHeartbeat {
             step
         },
         devices: DeviceHealth {
-            camera: configured(app.state::<CameraService>().configured()),
-            scanner: configured(app.state::<Scanner>().kind().is_some()),
+            camera: device_state(app.state::<CameraService>().health()),
+            scanner: device_state(app.state::<Scanner>().health()),
             printer: printer_state(printer),
             backend: DeviceState::Ok,
         },
@@ -94,11 +94,14 @@ async fn gather<R: Runtime>(app: &AppHandle<R>) -> KioskHeartbeat {
     }
 }
 
-fn configured(yes: bool) -> DeviceState {
-    if yes {
-        DeviceState::Ok
-    } else {
-        DeviceState::NotConfigured
+/// A device as the device-health screen has it, in the console's coarser words.
+fn device_state(status: crate::ipc::DeviceStatus) -> DeviceState {
+    use crate::ipc::DeviceStatus as S;
+    match status {
+        S::Ok | S::PaperLow | S::Unknown => DeviceState::Ok,
+        S::Missing => DeviceState::Missing,
+        S::Failing | S::OutOfPaper => DeviceState::Failing,
+        S::NotConfigured => DeviceState::NotConfigured,
     }
 }
 

@@ -586,7 +586,7 @@ impl CommandError {
 }
 
 /// Stable error codes the UI's string catalogue has a message for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The backend cannot be reached or did not answer in time.
@@ -633,6 +633,14 @@ pub enum ErrorCode {
     StaffLocked,
     /// Helper mode is needed (not unlocked, or expired): the PIN again.
     StaffRequired,
+    /// The QR shown on the helper screen is not a staff card's.
+    StaffCardForeign,
+    /// The QR shown on the helper screen is a citizen's ID card, not a
+    /// staff card.
+    StaffCardCitizen,
+    /// The staff card is unknown, revoked or replaced, or its helper
+    /// disabled.
+    StaffCardRefused,
     /// No scanner, or it failed (off, jammed, cover open, no answer).
     ScannerUnavailable,
     /// What was captured is not a usable image.
@@ -830,4 +838,45 @@ mod tests {
         );
         assert_eq!(spoken_time("yesterday"), "yesterday");
     }
+}
+
+/// How one device of the kiosk is, for the device-health screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceStatus {
+    /// Present and working.
+    Ok,
+    /// The kiosk has none configured.
+    NotConfigured,
+    /// Configured but not found (unplugged, switched off, unreachable).
+    Missing,
+    /// Found, but its last use failed.
+    Failing,
+    /// The printer's paper is running low (it still prints).
+    PaperLow,
+    /// The printer is out of paper.
+    OutOfPaper,
+    /// It cannot tell (a printer that does not answer status queries).
+    Unknown,
+}
+
+/// The kiosk's devices and its backend, for the helper's device-health
+/// screen. Nothing personal: states and counts.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceHealthView {
+    /// The ID-card camera.
+    pub camera: DeviceStatus,
+    /// The page source (scanner, document camera, folder).
+    pub scanner: DeviceStatus,
+    /// What kind of page source: `scanner`, `camera`, `folder`, `replay`.
+    pub scanner_kind: Option<String>,
+    /// The receipt printer, as its paper sensor says.
+    pub printer: DeviceStatus,
+    /// The backend API.
+    pub backend: DeviceStatus,
+    /// Dossiers waiting in the outbox.
+    pub outbox_pending: u32,
+    /// Of those, the ones the backend refused: a helper must look.
+    pub outbox_needs_helper: u32,
 }

@@ -9,6 +9,7 @@ pub mod backend;
 pub mod camera;
 pub mod commands;
 pub mod dossier;
+pub mod events;
 pub mod heartbeat;
 pub mod ipc;
 mod lockdown;
@@ -164,40 +165,46 @@ pub fn default_data_dir() -> anyhow::Result<PathBuf> {
 
 /// The typed command set; also the source of `ui/src/lib/bindings.ts`.
 pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
-    tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
-        commands::kiosk_info,
-        commands::list_procedures,
-        commands::get_procedure,
-        commands::search_procedures,
-        commands::compose,
-        commands::call_helper,
-        commands::speak,
-        commands::stop_speaking,
-        commands::read_card,
-        commands::end_session,
-        commands::watch_camera,
-        commands::stop_camera,
-        commands::find_account,
-        commands::send_code,
-        commands::verify_code,
-        commands::unlock_staff,
-        commands::vouch_account,
-        commands::scan_page,
-        commands::keep_page,
-        commands::retake_page,
-        commands::remove_page,
-        commands::component_pages,
-        commands::mark_on_paper,
-        commands::quote_fee,
-        commands::start_payment,
-        commands::payment_status,
-        commands::review_dossier,
-        commands::submit_dossier,
-        commands::print_receipt,
-        commands::lookup_dossier,
-        commands::lookup_qr,
-        commands::report_screen,
-    ])
+    tauri_specta::Builder::<R>::new()
+        .commands(tauri_specta::collect_commands![
+            commands::kiosk_info,
+            commands::list_procedures,
+            commands::get_procedure,
+            commands::search_procedures,
+            commands::compose,
+            commands::call_helper,
+            commands::speak,
+            commands::stop_speaking,
+            commands::read_card,
+            commands::end_session,
+            commands::watch_camera,
+            commands::stop_camera,
+            commands::find_account,
+            commands::send_code,
+            commands::verify_code,
+            commands::unlock_staff,
+            commands::vouch_account,
+            commands::scan_page,
+            commands::keep_page,
+            commands::retake_page,
+            commands::remove_page,
+            commands::component_pages,
+            commands::mark_on_paper,
+            commands::quote_fee,
+            commands::start_payment,
+            commands::payment_status,
+            commands::review_dossier,
+            commands::submit_dossier,
+            commands::print_receipt,
+            commands::lookup_dossier,
+            commands::lookup_qr,
+            commands::report_screen,
+            commands::unlock_staff_card,
+            commands::end_helper_mode,
+            commands::log_event,
+            commands::device_health,
+        ])
+        .constant("EVENT_CODES", events::Event::codes())
 }
 
 /// Writes the TypeScript bindings of the command set to `path`.

@@ -14,6 +14,9 @@ use crate::camera::CameraService;
 /// Most pages one component may hold: more is a mistake, not a document.
 pub const MAX_PAGES: usize = 20;
 
+const LAST_FAILED: u8 = 1;
+const LAST_MISSING: u8 = 2;
+
 /// The configured page source, opened on first use and kept open. A
 /// camera (`camera:SPEC`) is run as a [`CameraService`] instead, so the scan
 /// screen can show its live picture; a capture is then its newest frame.
@@ -22,6 +25,9 @@ pub struct Scanner {
     kind: Option<SourceKind>,
     source: Mutex<Option<Box<dyn PageSource>>>,
     camera: Option<CameraService>,
+    /// How the last capture went on the device's side: 0 fine (or none
+    /// yet), [`LAST_FAILED`] or [`LAST_MISSING`].
+    last_failed: std::sync::atomic::AtomicU8,
 }
 
 impl Scanner {
@@ -34,6 +40,7 @@ impl Scanner {
                 kind: camera.configured().then_some(SourceKind::Camera),
                 source: Mutex::new(None),
                 camera: Some(camera),
+                last_failed: Default::default(),
             });
         }
         let source = motcua_capture::parse_page_source(spec)?;
@@ -42,6 +49,7 @@ impl Scanner {
             kind: source.as_ref().map(|s| s.kind()),
             source: Mutex::new(source),
             camera: None,
+            last_failed: Default::default(),
         })
     }
 
@@ -57,6 +65,7 @@ impl Scanner {
             kind: None,
             source: Mutex::new(None),
             camera: None,
+            last_failed: Default::default(),
         }
     }
 
@@ -65,8 +74,53 @@ impl Scanner {
         self.kind
     }
 
+    /// How the page source is, for the device-health screen: not
+    /// configured, failing (its last capture failed on the device's side),
+    /// missing (a camera's device or a folder not there), or there.
+    pub fn health(&self) -> crate::ipc::DeviceStatus {
+        use crate::ipc::DeviceStatus;
+        if self.kind.is_none() {
+            return DeviceStatus::NotConfigured;
+        }
+        match self.last_failed.load(std::sync::atomic::Ordering::Relaxed) {
+            LAST_FAILED => return DeviceStatus::Failing,
+            LAST_MISSING => return DeviceStatus::Missing,
+            _ => {}
+        }
+        if let Some(camera) = &self.camera {
+            return camera.health();
+        }
+        let spec = self.spec.trim();
+        match spec
+            .strip_prefix("folder:")
+            .or_else(|| spec.strip_prefix("replay:"))
+        {
+            Some(dir) if !std::path::Path::new(dir).is_dir() => DeviceStatus::Missing,
+            _ => DeviceStatus::Ok,
+        }
+    }
+
     /// Captures one page image. Blocking: call from a blocking thread.
     pub fn capture(&self) -> Result<Vec<u8>, CaptureError> {
+        let result = self.capture_inner();
+        let last = match &result {
+            Ok(_)
+            | Err(
+                CaptureError::NotAnImage { .. }
+                | CaptureError::FileRefused { .. }
+                | CaptureError::Encode(_),
+            ) => 0,
+            Err(
+                CaptureError::DeviceNotFound { .. } | CaptureError::ScannerProgramMissing { .. },
+            ) => LAST_MISSING,
+            Err(_) => LAST_FAILED,
+        };
+        self.last_failed
+            .store(last, std::sync::atomic::Ordering::Relaxed);
+        result
+    }
+
+    fn capture_inner(&self) -> Result<Vec<u8>, CaptureError> {
         if let Some(camera) = self.camera() {
             let frame = camera.latest_frame().ok_or_else(|| {
                 CaptureError::Camera(motcua_camera::CameraError::Device {

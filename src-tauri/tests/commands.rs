@@ -1340,3 +1340,429 @@ fn a_dossier_the_backend_refuses_for_good_is_kept_for_a_helper() {
         "{pending:?}"
     );
 }
+
+/// Issues a staff card for `user` straight in the embedded backend's database.
+fn issue_card(h: &Harness, user: &str) -> String {
+    let db = h.dir.path().join("backend").join(motcua_server::DB_FILE);
+    tauri::async_runtime::block_on(async {
+        let store = motcua_server::Store::open(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        store
+            .issue_staff_card(user, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap_or_else(|e| panic!("issue card: {e}"))
+            .expose()
+            .to_owned()
+    })
+}
+
+fn revoke_card(h: &Harness, user: &str) {
+    let db = h.dir.path().join("backend").join(motcua_server::DB_FILE);
+    tauri::async_runtime::block_on(async {
+        let store = motcua_server::Store::open(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        store
+            .revoke_staff_card(user, time::OffsetDateTime::now_utc())
+            .await
+            .unwrap_or_else(|e| panic!("revoke card: {e}"));
+    });
+}
+
+const CITIZEN_QR: &str =
+    "001089012345||NGUYỄN VĂN AN|15031989|Nam|Số 5, Đông Sơn, Thanh Hóa|20042021";
+
+#[test]
+fn a_staff_card_unlocks_helper_mode_and_other_qrs_say_what_they_are() {
+    let h = harness(Options::default());
+    add_helper(&h, "canbo.lan", "482916");
+    let card = issue_card(&h, "canbo.lan");
+    invoke(&h, "read_card", json!({ "payload": CITIZEN_QR })).unwrap_or_else(|e| panic!("{e}"));
+    let session = h.window.state::<motcua_kiosk::session::Session>();
+
+    // The citizen's own card shown to the helper screen: said so, nothing changes.
+    let other_card = "079190000001||TRẦN THỊ BÌNH|01011990|Nữ|Số 1, Quận 1|01012022";
+    for (text, code) in [
+        (other_card, "staff_card_citizen"),
+        (CITIZEN_QR, "staff_card_citizen"),
+        ("MOTCUA:HS:261126-0001:042917", "staff_card_foreign"),
+        ("https://dichvucong.gov.vn/", "staff_card_foreign"),
+        (&card.to_uppercase(), "staff_card_foreign"),
+        (
+            &format!("MOTCUA:CB:{}", "0".repeat(64)),
+            "staff_card_refused",
+        ),
+    ] {
+        let err = invoke(&h, "unlock_staff_card", json!({ "text": text }))
+            .err()
+            .unwrap_or_else(|| panic!("{text} unlocked"));
+        assert_eq!(err["code"], code, "{text}: {err}");
+        assert!(session.staff().is_none(), "{text} unlocked helper mode");
+        assert_eq!(
+            session.card().map(|c| c.id_number),
+            Some("001089012345".to_owned()),
+            "{text} changed the session's card"
+        );
+    }
+    let err = invoke(&h, "vouch_account", json!({}))
+        .err()
+        .unwrap_or_else(|| panic!("vouched without helper mode"));
+    assert_eq!(err["code"], "staff_required");
+
+    // The helper's card, as a USB reader types it (with its line ending).
+    let staff = invoke(
+        &h,
+        "unlock_staff_card",
+        json!({ "text": format!("{card}\r\n") }),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(staff["displayName"], "Nguyễn Thị Lan");
+    invoke(
+        &h,
+        "log_event",
+        json!({ "code": "helper.skip_step", "screen": "scan" }),
+    )
+    .unwrap_or_else(|e| panic!("helper event refused in helper mode: {e}"));
+    let ready = invoke(&h, "vouch_account", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ready["created"], true);
+
+    // Leaving helper mode keeps the citizen's session but not the helper's rights.
+    invoke(&h, "end_helper_mode", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert!(session.staff().is_none());
+    assert!(
+        session.card().is_some(),
+        "leaving helper mode wiped the citizen"
+    );
+    let err = invoke(
+        &h,
+        "log_event",
+        json!({ "code": "helper.skip_step", "screen": "scan" }),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("a helper's event outside helper mode"));
+    assert_eq!(err["code"], "staff_required");
+    invoke(&h, "end_helper_mode", json!({})).unwrap_or_else(|e| panic!("twice: {e}"));
+
+    // A revoked card is refused in words for cards, not for PINs.
+    revoke_card(&h, "canbo.lan");
+    let err = invoke(&h, "unlock_staff_card", json!({ "text": card }))
+        .err()
+        .unwrap_or_else(|| panic!("a revoked card unlocked"));
+    assert_eq!(err["code"], "staff_card_refused", "{err}");
+}
+
+/// The codes the UI reports, as `ui/src/lib/events.ts` lists them.
+fn ui_event_codes() -> Vec<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/events.ts");
+    let src = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let start = src
+        .find("UI_EVENTS = [")
+        .unwrap_or_else(|| panic!("no UI_EVENTS in {path}"));
+    let list = &src[start..];
+    let list = &list[..list
+        .find(']')
+        .unwrap_or_else(|| panic!("UI_EVENTS not closed"))];
+    list.split('\'')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_event_the_ui_reports_is_in_the_table_and_nothing_else_is_taken() {
+    let h = harness(Options::default());
+    let ui = ui_event_codes();
+    assert!(ui.len() >= 10, "{ui:?}");
+    add_helper(&h, "canbo.lan", "482916");
+    invoke(
+        &h,
+        "unlock_staff",
+        json!({ "user": "canbo.lan", "pin": "482916" }),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for code in &ui {
+        let event = motcua_kiosk::events::Event::from_code(code)
+            .unwrap_or_else(|| panic!("the UI reports {code}, which is not in the table"));
+        assert_ne!(
+            event.source(),
+            motcua_kiosk::events::Source::Kiosk,
+            "the UI reports {code}, which only the kiosk may log"
+        );
+        invoke(
+            &h,
+            "log_event",
+            json!({ "code": code, "screen": "welcome" }),
+        )
+        .unwrap_or_else(|e| panic!("{code} refused: {e}"));
+    }
+    // Every error code the UI can show has its event.
+    let bindings = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../ui/src/lib/bindings.ts"
+    ))
+    .unwrap_or_default();
+    let error_codes = bindings
+        .lines()
+        .find(|l| l.starts_with("export type ErrorCode ="))
+        .unwrap_or_else(|| panic!("no ErrorCode in the bindings"));
+    for name in error_codes.split('"').skip(1).step_by(2) {
+        let code = format!("error.{name}");
+        invoke(&h, "log_event", json!({ "code": code })).unwrap_or_else(|e| panic!("{code}: {e}"));
+    }
+    for code in ["timeout", "internal"] {
+        invoke(&h, "log_event", json!({ "code": format!("error.{code}") }))
+            .unwrap_or_else(|e| panic!("{code}: {e}"));
+    }
+    // Refused: unknown codes, the kiosk's own, a screen that is not one.
+    for (args, want) in [
+        (json!({ "code": "screen.gone" }), "invalid_request"),
+        (json!({ "code": "001089012345" }), "invalid_request"),
+        (json!({ "code": "staff.unlocked" }), "invalid_request"),
+        (json!({ "code": "receipt.reprinted" }), "invalid_request"),
+        (
+            json!({ "code": "screen.shown", "screen": "0912345678" }),
+            "invalid_request",
+        ),
+    ] {
+        let err = invoke(&h, "log_event", args.clone())
+            .err()
+            .unwrap_or_else(|| panic!("{args} accepted"));
+        assert_eq!(err["code"], want, "{args}: {err}");
+    }
+}
+
+#[test]
+fn the_device_health_screen_reads_the_devices_and_the_backend() {
+    let printed = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let photos = page_photos(1);
+    let h = harness(Options {
+        printer: Some(format!("folder:{}", printed.path().display())),
+        scanner: Some(format!("folder:{}", photos.path().display())),
+        ..Options::default()
+    });
+    let health = invoke(&h, "device_health", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(health["camera"], "not_configured", "{health}");
+    assert_eq!(health["scanner"], "ok", "{health}");
+    assert_eq!(health["scannerKind"], "folder", "{health}");
+    assert_eq!(health["backend"], "ok", "{health}");
+    assert_eq!(health["outboxPending"], 0, "{health}");
+    assert_eq!(health["printer"], "ok", "{health}");
+    // The printer's folder and the scanner's folder pulled out: missing.
+    drop(photos);
+    drop(printed);
+    let health = invoke(&h, "device_health", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(health["scanner"], "missing", "{health}");
+    assert_eq!(health["printer"], "missing", "{health}");
+
+    // Nothing configured, and a backend that does not answer.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(9);
+    let h = harness(Options {
+        backend: Some(format!("http://127.0.0.1:{port}")),
+        backend_token: Some(motcua_server::Secret::new("t0ken")),
+        ..Options::default()
+    });
+    let health = invoke(&h, "device_health", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(health["backend"], "missing", "{health}");
+    assert_eq!(health["printer"], "not_configured", "{health}");
+    assert_eq!(health["scanner"], "not_configured", "{health}");
+    assert_eq!(health["scannerKind"], Value::Null, "{health}");
+}
+
+/// A `tracing` writer into a shared buffer: the whole test binary's log.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(
+            &self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+        .into_owned()
+    }
+}
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures every log line of this test binary from now on (the kiosk's,
+/// the embedded backend's and the other tests' too), at every level.
+fn capture_logs() -> Captured {
+    static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    CAPTURED
+        .get_or_init(|| {
+            let captured = Captured::default();
+            let writer = captured.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_ansi(false)
+                // No time stamps: their microseconds could look like a code.
+                .without_time()
+                .with_writer(move || writer.clone())
+                .finish();
+            if let Err(e) = tracing::subscriber::set_global_default(subscriber) {
+                panic!("a global subscriber is already set: {e}");
+            }
+            captured
+        })
+        .clone()
+}
+
+#[test]
+fn a_whole_journey_is_logged_as_events_without_personal_data() {
+    let captured = capture_logs();
+    let photos = page_photos(2);
+    let printed = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let h = harness(Options {
+        scanner: Some(format!("replay:{}", photos.path().display())),
+        printer: Some(format!("folder:{}", printed.path().display())),
+        ..Options::default()
+    });
+    add_helper(&h, "canbo.lan", "482916");
+    let card = issue_card(&h, "canbo.lan");
+    let screen = |name: &str| {
+        invoke(
+            &h,
+            "log_event",
+            json!({"code": "screen.shown", "screen": name}),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    };
+    screen("welcome");
+    screen("identify");
+    invoke(&h, "read_card", json!({"payload": CITIZEN_QR})).unwrap_or_else(|e| panic!("{e}"));
+    screen("phone");
+    invoke(&h, "send_code", json!({"phone": "0912345678"})).unwrap_or_else(|e| panic!("{e}"));
+    let wrong = invoke(&h, "verify_code", json!({"code": "000000"}));
+    if wrong.is_err() {
+        invoke(
+            &h,
+            "log_event",
+            json!({"code": "error.otp_wrong", "screen": "code"}),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let code = last_sms_code(&h);
+    invoke(&h, "verify_code", json!({"code": code})).unwrap_or_else(|e| panic!("{e}"));
+    // The UI cannot slip personal data into the log: refused, and logged without it.
+    let _ = invoke(&h, "log_event", json!({"code": "001089012345"}));
+    let _ = invoke(&h, "log_event", json!({"code": "NGUYỄN VĂN AN"}));
+    let _ = invoke(
+        &h,
+        "log_event",
+        json!({"code": "screen.shown", "screen": "0912345678"}),
+    );
+    // A helper comes: the citizen's card first (refused), then the staff card.
+    let _ = invoke(&h, "unlock_staff_card", json!({"text": CITIZEN_QR}));
+    invoke(&h, "unlock_staff_card", json!({"text": card})).unwrap_or_else(|e| panic!("{e}"));
+    invoke(
+        &h,
+        "log_event",
+        json!({"code": "helper.panel_opened", "screen": "scan"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    screen("scan");
+    scan_each(&h, &["to-khai"]);
+    invoke(
+        &h,
+        "mark_on_paper",
+        json!({"component": "giay-chung-sinh", "onPaper": true}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    invoke(
+        &h,
+        "log_event",
+        json!({"code": "helper.skip_step", "screen": "scan"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    screen("review");
+    let sent = invoke(&h, "submit_dossier", json!({"procedureCode": "1.001193"}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sent["delivered"], true, "{sent}");
+    let again = invoke(&h, "print_receipt", json!({})).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again["printed"], true, "{again}");
+    invoke(
+        &h,
+        "log_event",
+        json!({"code": "session.restarted", "screen": "submitted"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    invoke(&h, "end_session", json!({})).unwrap_or_else(|e| panic!("{e}"));
+
+    let log = captured.text();
+    let events: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("motcua::event"))
+        .collect();
+    for code in [
+        "screen.shown",
+        "card.read",
+        "account.verified",
+        "event.refused",
+        "staff.unlock_refused",
+        "staff.unlocked",
+        "helper.panel_opened",
+        "scan.page_captured",
+        "scan.page_kept",
+        "component.on_paper",
+        "helper.skip_step",
+        "dossier.saved",
+        "dossier.delivered",
+        "receipt.printed",
+        "receipt.reprinted",
+        "session.restarted",
+        "session.ended",
+    ] {
+        assert!(
+            events
+                .iter()
+                .any(|l| l.contains(&format!("event=\"{code}\""))),
+            "no {code} event in:\n{}",
+            events.join("\n")
+        );
+    }
+    let code_sent = sent["code"].as_str().unwrap_or_default().to_owned();
+    let secret = sent["lookupSecret"].as_str().unwrap_or_default().to_owned();
+    let card_secret = card.trim_start_matches("MOTCUA:CB:").to_owned();
+    for personal in [
+        "001089012345",
+        "NGUYỄN",
+        "Nguyễn",
+        "NGUYEN",
+        "Đông Sơn",
+        "15031989",
+        "0912345678",
+        "912345678",
+        "0912 345 678",
+        "canbo.lan",
+        "482916",
+        code.as_str(),
+        card_secret.as_str(),
+        &card_secret[..16],
+        secret.as_str(),
+    ] {
+        assert!(!personal.is_empty());
+        assert!(
+            !log.contains(personal),
+            "the log holds {personal:?}:\n{log}"
+        );
+    }
+    assert!(!code_sent.is_empty(), "{sent}");
+}

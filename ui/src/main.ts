@@ -25,6 +25,7 @@ async function start(): Promise<void> {
     installMock({
       helpFails: deepLink.help === 'error',
       listFails: deepLink.fail === 'list',
+      helperMode: deepLink.helper !== null,
       ...(bench ? { delayMs: 0, readyBeacon: '/__ready' } : {}),
     });
   } else if (!window.__TAURI_INTERNALS__) {

@@ -55,7 +55,10 @@ const VIEWPORTS = [
   { name: '1080x1920', width: 1080, height: 1920 },
 ];
 
-/** Every screen of the UI, by mock deep link, and what shows that it is ready. */
+/**
+ * Every screen of the UI, by mock deep link, and what shows that it is ready (`click`: a tap
+ * after that; `main`: in a dialog, the buttons that must be fully on screen).
+ */
 const SCREENS = [
   { name: 'welcome', query: '', ready: '[data-testid="start"]', main: ['start', 'open-lookup'] },
   { name: 'list', query: '&screen=list', ready: '[data-testid^="procedure-card-"]', main: ['back', 'open-search'] },
@@ -75,6 +78,11 @@ const SCREENS = [
   { name: 'submitted', query: '&screen=submitted&code=2.000635', ready: '[data-testid="dossier-code"]', main: ['primary'] },
   { name: 'lookup', query: '&screen=lookup', ready: '[data-testid="lookup-type"]', main: ['back', 'lookup-type'] },
   { name: 'handover', query: '&screen=handover&code=2.000635', ready: '[data-testid="handover-called"]', main: ['primary'] },
+  { name: 'unlock', query: '&screen=unlock', ready: '[data-testid="kb-a"]', main: ['back', 'primary', 'kb-a', 'kb-clear'] },
+  { name: 'helper-mode', query: '&screen=scan&code=2.000635&helper=1', ready: '[data-testid="scan-capture"]', main: ['back', 'primary', 'helper-open', 'scan-capture'] },
+  { name: 'helper-panel', query: '&screen=scan&code=2.000635&helper=panel', ready: '[data-testid="helper-close"]', dialog: true, main: ['helper-skip', 'helper-restart', 'helper-close'] },
+  { name: 'helper-restart', query: '&screen=scan&code=2.000635&helper=panel', ready: '[data-testid="helper-close"]', dialog: true, main: ['helper-restart-yes', 'helper-restart-no'], click: 'helper-restart' },
+  { name: 'devices', query: '&screen=devices&helper=1', ready: '[data-testid="device-printer"]', main: ['back', 'primary', 'helper-open'] },
   { name: 'help-coming', query: '&screen=list&help=ok', ready: '[data-testid="help-dialog-ok"]', dialog: true },
   { name: 'help-failed', query: '&screen=list&help=error', ready: '[data-testid="help-dialog-ok"]', dialog: true },
 ];
@@ -177,7 +185,7 @@ function measureInPage(opts) {
     const rr = range.getBoundingClientRect();
     if (rr.width === 0 || rr.height === 0) continue;
     const cs = getComputedStyle(el);
-    const heading = el.closest('h1, [id="help-dialog-title"]');
+    const heading = el.closest('h1, [id$="dialog-title"]');
     texts.push({
       px: parseFloat(cs.fontSize),
       text: s.slice(0, 40),
@@ -217,7 +225,7 @@ function measureInPage(opts) {
   const band = document.querySelector('footer.bottom');
   if (!band) problems.push('no bottom band');
   else if (!inViewport(band.getBoundingClientRect())) problems.push('bottom band not fully on screen');
-  const ids = dialog ? ['help-dialog-ok'] : ['help-button', ...mainIds];
+  const ids = dialog ? (mainIds.length ? mainIds : ['help-dialog-ok']) : ['help-button', ...mainIds];
   for (const id of ids) {
     const el = document.querySelector(`[data-testid="${id}"]`);
     if (!el || !shown(el)) {
@@ -278,6 +286,11 @@ function check(row, name, ok, detail) {
 
 async function waitReady(page, screen) {
   await page.waitForSelector(screen.ready, { state: 'visible', timeout: 10_000 });
+  // A state reached by one tap (the helper panel's restart confirmation).
+  if (screen.click) {
+    await page.click(`[data-testid="${screen.click}"]`);
+    await page.waitForSelector(`[data-testid="${screen.main[0]}"]`, { state: 'visible', timeout: 10_000 });
+  }
   await page.evaluate(async () => {
     await document.fonts.ready;
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));

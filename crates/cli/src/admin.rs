@@ -2,7 +2,7 @@
 //! accounts, managed straight in its database (the server may be running).
 
 use std::io::{BufRead, IsTerminal};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use motcua_server::{NewStaff, Secret, Store};
@@ -41,6 +41,21 @@ pub enum StaffCommand {
         user: String,
         #[command(flatten)]
         data: DataArg,
+    },
+    /// Issue a staff QR card that unlocks helper mode on a kiosk (beside the
+    /// PIN): prints the card's QR text on stdout, once, and writes the QR as
+    /// a PNG or SVG (by the extension of --out, mode 0600) to print on the
+    /// card. Issuing again replaces the card: the old one stops working.
+    Card {
+        user: String,
+        #[command(flatten)]
+        data: DataArg,
+        /// Where to write the card's QR: FILE.png or FILE.svg.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Revoke the helper's card instead: it stops working at once.
+        #[arg(long, conflicts_with = "out")]
+        revoke: bool,
     },
 }
 
@@ -218,6 +233,12 @@ async fn staff(command: StaffCommand) -> anyhow::Result<()> {
             println!("helper {checked_user:?} added");
             Ok(())
         }
+        StaffCommand::Card {
+            user,
+            data,
+            out,
+            revoke,
+        } => card(&user, &data, out.as_deref(), revoke).await,
         StaffCommand::Disable { user, data } => {
             let store = open(&data).await?;
             if store.disable_staff(&user).await? {
@@ -228,4 +249,136 @@ async fn staff(command: StaffCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// What a card's QR image is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CardImage {
+    Png,
+    Svg,
+}
+
+fn card_image_kind(path: &Path) -> anyhow::Result<CardImage> {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("png") => Ok(CardImage::Png),
+        Some("svg") => Ok(CardImage::Svg),
+        _ => anyhow::bail!("--out {} must end in .png or .svg", path.display()),
+    }
+}
+
+async fn card(user: &str, data: &DataArg, out: Option<&Path>, revoke: bool) -> anyhow::Result<()> {
+    let store = open(data).await?;
+    if revoke {
+        if store
+            .revoke_staff_card(user, time::OffsetDateTime::now_utc())
+            .await?
+        {
+            println!("the staff card of {:?} is revoked", user.trim());
+        } else {
+            println!("{:?} had no staff card", user.trim());
+        }
+        return Ok(());
+    }
+    // Checked before a card is issued, so a bad path never leaves a card
+    // that nobody holds.
+    let kind = out.map(card_image_kind).transpose()?;
+    let text = store
+        .issue_staff_card(user, time::OffsetDateTime::now_utc())
+        .await?;
+    if let (Some(path), Some(kind)) = (out, kind) {
+        let bytes = card_qr(text.expose(), kind)?;
+        write_private(path, &bytes)?;
+        eprintln!("the card's QR is in {}", path.display());
+    }
+    // The card's text alone on stdout, so scripts can capture it.
+    println!("{}", text.expose());
+    eprintln!(
+        "staff card issued for {:?}; it is shown this once, and any earlier card stops working",
+        user.trim()
+    );
+    Ok(())
+}
+
+/// Modules of quiet zone around a card's QR, and pixels per module.
+const QUIET_MODULES: u32 = 4;
+const PNG_MODULE_PX: u32 = 10;
+
+/// The QR of `text` as a PNG or an SVG file's bytes.
+fn card_qr(text: &str, kind: CardImage) -> anyhow::Result<Vec<u8>> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .context("encoding the card's QR")?;
+    let width = u32::try_from(code.width()).context("QR width")?;
+    let dark: Vec<bool> = code
+        .to_colors()
+        .into_iter()
+        .map(|c| c == qrcode::Color::Dark)
+        .collect();
+    let is_dark = |x: u32, y: u32| dark[(y * width + x) as usize];
+    let side = width + 2 * QUIET_MODULES;
+    match kind {
+        CardImage::Svg => {
+            let mut path = String::new();
+            for y in 0..width {
+                for x in 0..width {
+                    if is_dark(x, y) {
+                        use std::fmt::Write as _;
+                        let _ =
+                            write!(path, "M{} {}h1v1h-1z", x + QUIET_MODULES, y + QUIET_MODULES);
+                    }
+                }
+            }
+            Ok(format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" \
+                 width=\"{px}\" height=\"{px}\" shape-rendering=\"crispEdges\">\
+                 <rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/>\
+                 <path d=\"{path}\" fill=\"#000\"/></svg>\n",
+                px = side * PNG_MODULE_PX
+            )
+            .into_bytes())
+        }
+        CardImage::Png => {
+            let px = side * PNG_MODULE_PX;
+            let img = image::GrayImage::from_fn(px, px, |x, y| {
+                let (mx, my) = (x / PNG_MODULE_PX, y / PNG_MODULE_PX);
+                let inside = (QUIET_MODULES..QUIET_MODULES + width).contains(&mx)
+                    && (QUIET_MODULES..QUIET_MODULES + width).contains(&my);
+                let on = inside && is_dark(mx - QUIET_MODULES, my - QUIET_MODULES);
+                image::Luma([if on { 0 } else { 255 }])
+            });
+            let mut bytes = Vec::new();
+            img.write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
+            .context("encoding the card's PNG")?;
+            Ok(bytes)
+        }
+    }
+}
+
+/// Writes `path` whole or not at all, readable by its owner only (the card
+/// is a credential): a temporary file (0600) in the same folder, synced and
+/// renamed into place.
+fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".motcua-card-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    tmp.as_file_mut().write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
 }

@@ -307,3 +307,148 @@ fn staff_add_reads_password_and_pin_from_stdin_and_disable_ends_logins() {
         }
     }
 }
+
+/// `POST /v1/staff/unlock-card` with `card` from kiosk `token`; the status.
+fn unlock_card(addr: &str, token: &str, card: &str) -> (u16, String) {
+    let body = serde_json::json!({ "card": card }).to_string();
+    request(
+        addr,
+        "POST",
+        "/v1/staff/unlock-card",
+        &[("Authorization", &format!("Bearer {token}"))],
+        &body,
+    )
+}
+
+/// The text of the QR in the PNG at `path`.
+fn qr_in_png(path: &std::path::Path) -> String {
+    let img = image::open(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .to_luma8();
+    let (w, h) = img.dimensions();
+    rxing::helpers::detect_in_luma(img.into_raw(), w, h, Some(rxing::BarcodeFormat::QR_CODE))
+        .unwrap_or_else(|e| panic!("no QR code found in the PNG: {e}"))
+        .getText()
+        .to_owned()
+}
+
+#[test]
+fn staff_card_issues_a_qr_that_unlocks_and_can_be_reissued_or_revoked() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let data = dir.path().join("data").display().to_string();
+    let out = motcua(
+        &["server", "staff", "add", "lan", "--data", &data],
+        Some(&format!("{PASSWORD}\n{PIN}\n")),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = motcua(&["server", "kiosk", "add", "quay-1", "--data", &data], None);
+    let kiosk = text(&out.stdout).trim().to_owned();
+
+    // A bad image name issues nothing.
+    let bad = dir.path().join("card.jpg");
+    let out = motcua(
+        &[
+            "server",
+            "staff",
+            "card",
+            "lan",
+            "--data",
+            &data,
+            "--out",
+            &bad.display().to_string(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains(".png or .svg"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = motcua(
+        &["server", "staff", "card", "nobody", "--data", &data],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no helper named"));
+
+    let png = dir.path().join("lan.png");
+    let out = motcua(
+        &[
+            "server",
+            "staff",
+            "card",
+            "lan",
+            "--data",
+            &data,
+            "--out",
+            &png.display().to_string(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let first = text(&out.stdout).trim().to_owned();
+    assert!(
+        first.starts_with("MOTCUA:CB:") && first.len() == 74,
+        "{first:?}"
+    );
+    assert!(!text(&out.stderr).contains(&first));
+    assert_eq!(qr_in_png(&png), first, "the PNG's QR is the card printed");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&png)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0);
+        assert_eq!(mode & 0o777, 0o600, "the card image is readable by others");
+    }
+
+    let (_server, addr) = serve(&data);
+    let (status, body) = unlock_card(&addr, &kiosk, &first);
+    assert_eq!(status, 201, "{body}");
+    assert!(body.contains("\"user\":\"lan\""), "{body}");
+
+    // Reissued (as an SVG): the first card stops working.
+    let svg = dir.path().join("lan.svg");
+    let out = motcua(
+        &[
+            "server",
+            "staff",
+            "card",
+            "lan",
+            "--data",
+            &data,
+            "--out",
+            &svg.display().to_string(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let second = text(&out.stdout).trim().to_owned();
+    assert_ne!(first, second);
+    let svg_text = std::fs::read_to_string(&svg).unwrap_or_default();
+    assert!(
+        svg_text.starts_with("<svg") && svg_text.contains("<path d=\"M"),
+        "{svg_text}"
+    );
+    assert_eq!(unlock_card(&addr, &kiosk, &first).0, 401);
+    assert_eq!(unlock_card(&addr, &kiosk, &second).0, 201);
+
+    let out = motcua(
+        &[
+            "server", "staff", "card", "lan", "--revoke", "--data", &data,
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("revoked"));
+    assert_eq!(unlock_card(&addr, &kiosk, &second).0, 401);
+    let out = motcua(
+        &[
+            "server", "staff", "card", "lan", "--revoke", "--data", &data,
+        ],
+        None,
+    );
+    assert!(text(&out.stdout).contains("had no staff card"));
+}

@@ -312,6 +312,15 @@ impl ApiClient {
         self.post("/v1/staff/unlock", &body).await
     }
 
+    /// Unlocks helper mode on this kiosk with a helper's staff QR card (its
+    /// text as read): the same token as [`Client::unlock_staff`] gives.
+    pub async fn unlock_staff_card(&self, card: &str) -> Result<StaffSession, ClientError> {
+        let body = motcua_protocol::StaffCardUnlock {
+            card: card.to_owned(),
+        };
+        self.post("/v1/staff/unlock-card", &body).await
+    }
+
     /// Logs a helper in to the console with their password: the answer's
     /// token (12 hours) authorises console actions such as confirming a
     /// counter payment.

@@ -41,7 +41,10 @@ pub use payments::{
     PaymentStatus, Receipt, VietQrPayment,
 };
 pub use problem::{Problem, ProblemCode};
-pub use staff::{STAFF_TOKEN_HEADER, StaffLogin, StaffSession, StaffUnlock};
+pub use staff::{
+    STAFF_CARD_PREFIX, STAFF_TOKEN_HEADER, StaffCardUnlock, StaffLogin, StaffSession, StaffUnlock,
+    parse_staff_card, staff_card_text,
+};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -8,7 +8,7 @@ use crate::{
     AccountLookup, AccountLookupResult, AccountVerified, NewOtpChallenge, NewVouch, OtpChallenge,
     OtpVerify, VouchedAccount,
 };
-use crate::{AuditPage, StaffLogin, StaffSession, StaffUnlock};
+use crate::{AuditPage, StaffCardUnlock, StaffLogin, StaffSession, StaffUnlock};
 use crate::{
     BankWebhook, BankWebhookAck, CounterPaymentList, FeeQuote, FeeQuoteRequest, NewPayment, Payment,
 };
@@ -54,6 +54,7 @@ pub const BANK_SIGNATURE_SCHEME: &str = "bank_signature";
         staff_login,
         staff_logout,
         staff_unlock,
+        staff_unlock_card,
         quote_fee,
         create_payment,
         get_payment,
@@ -263,6 +264,21 @@ fn staff_logout() {}
         (status = 429, description = "`staff_locked`, with `Retry-After`", body = Problem, content_type = "application/problem+json")
     ))]
 fn staff_unlock() {}
+
+/// A helper unlocks helper mode on the calling kiosk with their staff QR
+/// card (`motcua server staff card USER`). The token works for 15 minutes
+/// and only on this kiosk. A card reissued or revoked stops working at once;
+/// a disabled or locked helper's card is refused.
+#[utoipa::path(post, path = "/v1/staff/unlock-card", tag = "staff",
+    security(("kiosk_token" = [])),
+    request_body = StaffCardUnlock,
+    responses(
+        (status = 201, description = "Helper mode unlocked", body = StaffSession),
+        (status = 400, description = "Malformed, or `invalid_request`: the text is not a staff card's", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`kiosk_unauthorized`, or `staff_login_failed`: an unknown, revoked or replaced card, or a disabled helper", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`staff_locked`, with `Retry-After`", body = Problem, content_type = "application/problem+json")
+    ))]
+fn staff_unlock_card() {}
 
 /// The fee of a procedure, computed from the catalog's rule, with the
 /// amount in words, the legal basis and, for an exemption, the document the

@@ -67,7 +67,50 @@ impl std::fmt::Debug for StaffUnlock {
     }
 }
 
-/// Answer of `POST /v1/staff/sessions` and `POST /v1/staff/unlock`.
+/// What a staff QR card's text starts with: `MOTCUA:CB:` then the card's
+/// secret, 64 lowercase hex digits (from `motcua server staff card USER`).
+pub const STAFF_CARD_PREFIX: &str = "MOTCUA:CB:";
+
+/// Hex digits in a staff card's secret.
+pub const STAFF_CARD_SECRET_CHARS: usize = 64;
+
+/// The secret of a staff QR card's text, if `text` is one (surrounding
+/// white space and a reader's line ending are ignored); `None` for any
+/// other QR — a citizen's ID card, a receipt's, a bank's.
+pub fn parse_staff_card(text: &str) -> Option<&str> {
+    let secret = text.trim().strip_prefix(STAFF_CARD_PREFIX)?;
+    (secret.len() == STAFF_CARD_SECRET_CHARS
+        && secret
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    .then_some(secret)
+}
+
+/// The QR text of a staff card whose secret is `secret`.
+pub fn staff_card_text(secret: &str) -> String {
+    format!("{STAFF_CARD_PREFIX}{secret}")
+}
+
+/// Body of `POST /v1/staff/unlock-card`: a helper unlocks helper mode on
+/// the calling kiosk with their staff QR card, read by its camera or QR
+/// reader.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffCardUnlock {
+    /// The card's QR text, `MOTCUA:CB:` and 64 hex digits.
+    pub card: String,
+}
+
+impl std::fmt::Debug for StaffCardUnlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffCardUnlock")
+            .field("card", &"..")
+            .finish()
+    }
+}
+
+/// Answer of `POST /v1/staff/sessions`, `POST /v1/staff/unlock` and
+/// `POST /v1/staff/unlock-card`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StaffSession {
     /// The staff token, shown once: send it as `X-Staff-Token`.
@@ -114,6 +157,36 @@ mod tests {
         );
         for secret in ["hunter2", "482916", "abcdef0123"] {
             assert!(!shown.contains(secret), "{shown}");
+        }
+        let card = format!(
+            "{:?}",
+            StaffCardUnlock {
+                card: staff_card_text(&"ab".repeat(32))
+            }
+        );
+        assert!(!card.contains("abab"), "{card}");
+    }
+
+    #[test]
+    fn only_a_staff_card_text_is_a_staff_card() {
+        let secret = "0123456789abcdef".repeat(4);
+        let text = staff_card_text(&secret);
+        assert_eq!(parse_staff_card(&text), Some(secret.as_str()));
+        assert_eq!(
+            parse_staff_card(&format!(" {text}\r\n")),
+            Some(secret.as_str())
+        );
+        for other in [
+            "001089012345||NGUYỄN VĂN AN|15031989|Nam|Số 5|20042021",
+            "MOTCUA:HS:261126-0001:042917",
+            "MOTCUA:CB:",
+            &format!("MOTCUA:CB:{}", &secret[1..]),
+            &format!("MOTCUA:CB:{}0", secret),
+            &format!("MOTCUA:CB:{}", secret.to_uppercase()),
+            &format!("motcua:cb:{secret}"),
+            "",
+        ] {
+            assert_eq!(parse_staff_card(other), None, "{other:?}");
         }
     }
 }

@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts/verify", post(crate::accounts::verify))
         .route("/accounts/vouch", post(crate::accounts::vouch))
         .route("/staff/unlock", post(crate::staff::unlock))
+        .route("/staff/unlock-card", post(crate::staff::unlock_card))
         .route("/fees/quote", post(crate::payments::quote))
         .route("/payments", post(crate::payments::create))
         .route("/payments/{id}", get(crate::payments::get_one))

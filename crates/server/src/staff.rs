@@ -28,6 +28,9 @@ use crate::store::rfc3339;
 use crate::tokens::{TOKEN_MAX_CHARS, new_token, token_hash};
 use crate::{ApiError, AppState, AuthedKiosk, Secret, Store, StoreError};
 
+mod cards;
+pub(crate) use cards::unlock_card;
+
 /// Shortest password a helper may have.
 pub const PASSWORD_MIN_CHARS: usize = 10;
 /// Longest password (hashing cost aside, nobody types more).
@@ -52,6 +55,8 @@ pub enum StaffError {
     Exists(String),
     #[error("no helper named {0:?}")]
     Unknown(String),
+    #[error("the helper {0:?} is disabled")]
+    Disabled(String),
     #[error("password hashing failed: {0}")]
     Hash(String),
     #[error(transparent)]

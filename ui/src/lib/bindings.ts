@@ -136,7 +136,37 @@ export const commands = {
 	 *  helper console; anything but a screen name is ignored.
 	 */
 	reportScreen: (screen: string) => __TAURI_INVOKE<void>("report_screen", { screen }),
+	/**
+	 *  Unlocks helper mode for this session with a helper's staff QR card, read
+	 *  by the camera or the USB reader on the helper screen. Any other QR is
+	 *  refused here without asking the backend: a citizen's ID card says so
+	 *  (and the session's card is left as it was), anything else is "not a
+	 *  staff card".
+	 */
+	unlockStaffCard: (text: string) => typedError<StaffView, CommandError_Serialize>(__TAURI_INVOKE("unlock_staff_card", { text })),
+	/**
+	 *  The helper leaves helper mode: the citizen's session goes on, and the
+	 *  helper's token is ended on the backend too (best effort: it expires by
+	 *  itself).
+	 */
+	endHelperMode: () => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("end_helper_mode")),
+	/**
+	 *  The UI reports one of its actions or an error it showed, by its code in
+	 *  the one event table (`events.rs`), with the screen it was on. Unknown
+	 *  codes, the kiosk's own codes and helpers' codes outside helper mode are
+	 *  refused and logged as `event.refused`.
+	 */
+	logEvent: (code: string, screen: string | null) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("log_event", { code, screen })),
+	/**
+	 *  The kiosk's devices and backend now, for the helper's device-health
+	 *  screen: the ID-card camera, the page source, the printer's paper sensor,
+	 *  the backend and the outbox.
+	 */
+	deviceHealth: () => typedError<DeviceHealthView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("device_health")),
 };
+
+/* Constants */
+export const EVENT_CODES = ["screen.shown","listen.pressed","prefs.text_size","prefs.contrast","nav.back","idle.warned","idle.extended","session.timed_out","session.finished","helper.panel_opened","helper.skip_step","helper.devices_shown","session.restarted","help.called","card.read","staff.unlocked","staff.unlock_refused","staff.left","account.verified","account.vouched","scan.page_captured","scan.page_kept","scan.page_retaken","scan.page_removed","component.on_paper","payment.started","dossier.saved","dossier.delivered","dossier.queued","receipt.printed","receipt.not_printed","receipt.reprinted","lookup.done","session.ended","event.refused","error.backend_unreachable","error.not_found","error.invalid_request","error.backend_error","error.speech_unavailable","error.card_foreign","error.card_unreadable","error.card_invalid","error.no_card","error.invalid_phone","error.otp_wrong","error.otp_locked","error.otp_expired","error.otp_used","error.too_many_codes","error.resend_too_soon","error.sms_unavailable","error.account_has_other_phone","error.camera_unavailable","error.staff_denied","error.staff_locked","error.staff_required","error.staff_card_foreign","error.staff_card_citizen","error.staff_card_refused","error.scanner_unavailable","error.scan_unreadable","error.too_many_pages","error.payment_closed","error.dossier_not_found","error.lookup_locked","error.lookup_foreign","error.save_failed","error.timeout","error.internal"] as const;
 
 /* Types */
 /**  The account now exists and is this session's. */
@@ -290,6 +320,71 @@ export type Composed = {
 };
 
 /**
+ *  The kiosk's devices and its backend, for the helper's device-health
+ *  screen. Nothing personal: states and counts.
+ */
+export type DeviceHealthView = DeviceHealthView_Serialize | DeviceHealthView_Deserialize;
+
+/**
+ *  The kiosk's devices and its backend, for the helper's device-health
+ *  screen. Nothing personal: states and counts.
+ */
+export type DeviceHealthView_Deserialize = {
+	/**  The ID-card camera. */
+	camera: DeviceStatus,
+	/**  The page source (scanner, document camera, folder). */
+	scanner: DeviceStatus,
+	/**  What kind of page source: `scanner`, `camera`, `folder`, `replay`. */
+	scannerKind?: string | null,
+	/**  The receipt printer, as its paper sensor says. */
+	printer: DeviceStatus,
+	/**  The backend API. */
+	backend: DeviceStatus,
+	/**  Dossiers waiting in the outbox. */
+	outboxPending: number,
+	/**  Of those, the ones the backend refused: a helper must look. */
+	outboxNeedsHelper: number,
+};
+
+/**
+ *  The kiosk's devices and its backend, for the helper's device-health
+ *  screen. Nothing personal: states and counts.
+ */
+export type DeviceHealthView_Serialize = {
+	/**  The ID-card camera. */
+	camera: DeviceStatus,
+	/**  The page source (scanner, document camera, folder). */
+	scanner: DeviceStatus,
+	/**  What kind of page source: `scanner`, `camera`, `folder`, `replay`. */
+	scannerKind: string | null,
+	/**  The receipt printer, as its paper sensor says. */
+	printer: DeviceStatus,
+	/**  The backend API. */
+	backend: DeviceStatus,
+	/**  Dossiers waiting in the outbox. */
+	outboxPending: number,
+	/**  Of those, the ones the backend refused: a helper must look. */
+	outboxNeedsHelper: number,
+};
+
+/**  How one device of the kiosk is, for the device-health screen. */
+export type DeviceStatus = 
+/**  Present and working. */
+"ok" | 
+/**  The kiosk has none configured. */
+"not_configured" | 
+/**  Configured but not found (unplugged, switched off, unreachable). */
+"missing" | 
+/**  Found, but its last use failed. */
+"failing" | 
+/**  The printer's paper is running low (it still prints). */
+"paper_low" | 
+/**  The printer is out of paper. */
+"out_of_paper" | 
+/**  It cannot tell (a printer that does not answer status queries). */
+"unknown";
+
+/**
  *  A page just captured and cleaned, waiting for "Dùng trang này" or
  *  "Chụp lại".
  */
@@ -349,6 +444,18 @@ export type ErrorCode =
 "staff_locked" | 
 /**  Helper mode is needed (not unlocked, or expired): the PIN again. */
 "staff_required" | 
+/**  The QR shown on the helper screen is not a staff card's. */
+"staff_card_foreign" | 
+/**
+ *  The QR shown on the helper screen is a citizen's ID card, not a
+ *  staff card.
+ */
+"staff_card_citizen" | 
+/**
+ *  The staff card is unknown, revoked or replaced, or its helper
+ *  disabled.
+ */
+"staff_card_refused" | 
 /**  No scanner, or it failed (off, jammed, cover open, no answer). */
 "scanner_unavailable" | 
 /**  What was captured is not a usable image. */

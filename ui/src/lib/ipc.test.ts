@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { setEventSink, type UiEvent } from './events';
 import { safeCall, uiError } from './ipc';
 import { t } from './strings';
 
@@ -48,5 +49,26 @@ describe('safeCall', () => {
   it('gives up after the timeout', async () => {
     const r = await safeCall<number>(() => new Promise(() => {}), 20);
     expect(r).toEqual({ status: 'error', error: { code: 'timeout', message: t('error.timeout') } });
+  });
+});
+
+describe('errors as events', () => {
+  it('logs each error shown as error.<code>, and nothing for a success', async () => {
+    const logged: [UiEvent, string | null][] = [];
+    setEventSink(async (code, screen) => {
+      logged.push([code, screen]);
+    });
+    try {
+      await safeCall(async () => ({ status: 'ok', data: 1 }));
+      expect(logged).toEqual([]);
+      await quiet(() =>
+        safeCall(async () => ({ status: 'error' as const, error: { code: 'otp_wrong' as const, detail: 'x', attemptsLeft: 2, retryAfterSeconds: null } })),
+      );
+      await safeCall<number>(() => new Promise(() => {}), 10);
+      await quiet(() => safeCall(async () => ({ status: 'error', error: 'boom' as never })));
+      expect(logged.map(([code]) => code)).toEqual(['error.otp_wrong', 'error.timeout', 'error.internal']);
+    } finally {
+      setEventSink(null);
+    }
   });
 });

@@ -3,6 +3,7 @@
 // catalogue says it in plain Vietnamese. A thrown Error or a silent back end become errors too.
 
 import type { CommandError, ErrorCode } from './bindings';
+import { logEvent } from './events';
 import { fmt, t, type StringKey } from './strings';
 
 export type Result<T, E> = { status: 'ok'; data: T } | { status: 'error'; error: E };
@@ -35,6 +36,9 @@ const MESSAGES: Record<UiError['code'], StringKey> = {
   staff_denied: 'error.staffDenied',
   staff_locked: 'error.staffLocked',
   staff_required: 'error.staffRequired',
+  staff_card_foreign: 'error.staffCardForeign',
+  staff_card_citizen: 'error.staffCardCitizen',
+  staff_card_refused: 'error.staffCardRefused',
   scanner_unavailable: 'error.scannerUnavailable',
   scan_unreadable: 'error.scanUnreadable',
   too_many_pages: 'error.tooManyPages',
@@ -46,6 +50,9 @@ const MESSAGES: Record<UiError['code'], StringKey> = {
   timeout: 'error.timeout',
   internal: 'error.generic',
 };
+
+/** Every error code the UI has a message for (each is logged as the event `error.<code>`). */
+export const UI_ERROR_CODES = Object.keys(MESSAGES) as UiError['code'][];
 
 /**
  * The error for `code`, with the catalogue's message (unknown codes get the generic one).
@@ -59,9 +66,22 @@ export function uiError(code: string, attemptsLeft?: number | null): UiError {
   return { code: known, message: t(MESSAGES[known]) };
 }
 
+/**
+ * Calls a command; an error comes back with the catalogue's message and is logged as the event
+ * `error.<code>` (the code only: nothing of what the citizen typed or showed).
+ */
 export async function safeCall<T>(
   call: () => Promise<Result<T, CommandError>>,
   timeoutMs = IPC_TIMEOUT_MS,
+): Promise<Result<T, UiError>> {
+  const r = await safeCallQuiet(call, timeoutMs);
+  if (r.status === 'error') logEvent(`error.${r.error.code}`);
+  return r;
+}
+
+async function safeCallQuiet<T>(
+  call: () => Promise<Result<T, CommandError>>,
+  timeoutMs: number,
 ): Promise<Result<T, UiError>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<Result<T, UiError>>((resolve) => {

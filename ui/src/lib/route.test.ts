@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDeepLink } from './route';
+import { parseDeepLink, skipTarget } from './route';
 
 describe('deep links', () => {
   it('starts on welcome without mock mode, whatever the URL says', () => {
@@ -54,5 +54,53 @@ describe('deep links', () => {
   it('makes the catalogue fail only when asked for exactly', () => {
     expect(parseDeepLink('?mock=1&screen=list&fail=list').fail).toBe('list');
     expect(parseDeepLink('?mock=1&screen=list&fail=yes').fail).toBeNull();
+  });
+
+  it('opens helper mode, its panel and the device screen only in mock mode', () => {
+    expect(parseDeepLink('?mock=1&screen=devices&helper=1')).toMatchObject({
+      route: { screen: 'devices', back: { screen: 'welcome' } },
+      helper: 'on',
+    });
+    expect(parseDeepLink('?mock=1&screen=scan&code=2.000635&helper=panel').helper).toBe('panel');
+    expect(parseDeepLink('?mock=1&screen=unlock').route).toEqual({
+      screen: 'staff',
+      code: null,
+      purpose: 'unlock',
+      back: { screen: 'list' },
+    });
+    expect(parseDeepLink('?mock=1&helper=yes').helper).toBeNull();
+    const real = parseDeepLink('?screen=devices&helper=panel');
+    expect(real.route).toEqual({ screen: 'welcome' });
+    expect(real.helper).toBeNull();
+  });
+});
+
+describe('skipping a step (helper mode)', () => {
+  it('moves to the next component, past an exemption proof to the review', () => {
+    expect(skipTarget({ screen: 'scan', code: '1.001193', index: 0, helperHere: false })).toEqual({
+      screen: 'scan',
+      code: '1.001193',
+      index: 1,
+      helperHere: true,
+    });
+    expect(skipTarget({ screen: 'scan', code: '1.001193', index: 0, helperHere: true, extra: { id: 'x', name: 'X' } })).toEqual({
+      screen: 'review',
+      code: '1.001193',
+      helperHere: true,
+    });
+  });
+  it('turns the phone steps into a vouch and the detail into identification', () => {
+    for (const screen of ['account', 'phone'] as const) {
+      expect(skipTarget({ screen, code: '1.001193' })).toEqual({ screen: 'handover', code: '1.001193', reason: 'vouch' });
+    }
+    expect(skipTarget({ screen: 'detail', code: '1.001193' })).toEqual({ screen: 'identify', code: '1.001193' });
+  });
+  it('never skips what the next step needs', () => {
+    expect(skipTarget({ screen: 'welcome' })).toBeNull();
+    expect(skipTarget({ screen: 'list' })).toBeNull();
+    expect(skipTarget({ screen: 'identify', code: '1.001193' })).toBeNull();
+    expect(skipTarget({ screen: 'pay', code: '1.001193', helperHere: true })).toBeNull();
+    expect(skipTarget({ screen: 'review', code: '1.001193', helperHere: true })).toBeNull();
+    expect(skipTarget({ screen: 'submitted', code: '1.001193', helperHere: true })).toBeNull();
   });
 });

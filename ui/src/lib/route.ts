@@ -16,9 +16,11 @@ export type Route =
   /** `extra`: a document the dossier needs beyond the procedure's components (an exemption's proof) */
   | { screen: 'scan'; code: string; index: number; helperHere: boolean; extra?: { id: string; name: string } }
   | { screen: 'pay'; code: string; helperHere: boolean }
-  /** helper mode: to vouch for the account, or to unlock and go back to a scan screen */
+  /** helper mode: to vouch for the account, or to unlock it and go back to the screen it came from */
   | { screen: 'staff'; code: string; purpose: 'vouch' }
-  | { screen: 'staff'; code: string; purpose: 'unlock'; index: number; helperHere: boolean }
+  | { screen: 'staff'; code: string | null; purpose: 'unlock'; back: Route }
+  /** helper mode: the kiosk's devices, then back to the screen it came from */
+  | { screen: 'devices'; back: Route }
   | { screen: 'handover'; code: string; reason: 'handover' | 'vouch' | 'vouched' }
   | { screen: 'review'; code: string; helperHere: boolean }
   | { screen: 'submitted'; code: string; helperHere: boolean }
@@ -35,6 +37,8 @@ export type DeepLink = {
   help: 'ok' | 'error' | null;
   /** mock only: the catalogue fails to load, to show the list's error state */
   fail: 'list' | null;
+  /** mock only: start in helper mode (`helper=1`), with its panel open (`helper=panel`) */
+  helper: 'on' | 'panel' | null;
   pxPerMm: number | null;
 };
 
@@ -57,6 +61,7 @@ export function parseDeepLink(search: string): DeepLink {
     colorMode: null,
     help: null,
     fail: null,
+    helper: null,
     pxPerMm: q.has('pxPerMm') && Number.isFinite(px) ? px : null,
   };
   if (!mock) return base;
@@ -66,6 +71,8 @@ export function parseDeepLink(search: string): DeepLink {
   if (screen === 'list') base.route = { screen: 'list' };
   else if (screen === 'search') base.route = { screen: 'search' };
   else if (screen === 'lookup') base.route = { screen: 'lookup' };
+  else if (screen === 'devices') base.route = { screen: 'devices', back: { screen: 'welcome' } };
+  else if (screen === 'unlock') base.route = { screen: 'staff', code: null, purpose: 'unlock', back: { screen: 'list' } };
   else if (screen === 'review' && code && CODE.test(code)) base.route = { screen: 'review', code, helperHere: false };
   else if (screen === 'submitted' && code && CODE.test(code)) base.route = { screen: 'submitted', code, helperHere: false };
   else if (screen === 'detail' && code && CODE.test(code)) base.route = { screen: 'detail', code };
@@ -86,5 +93,29 @@ export function parseDeepLink(search: string): DeepLink {
   const help = q.get('help');
   if (help === 'ok' || help === 'error') base.help = help;
   if (q.get('fail') === 'list') base.fail = 'list';
+  const helperMode = q.get('helper');
+  if (helperMode === '1') base.helper = 'on';
+  else if (helperMode === 'panel') base.helper = 'panel';
   return base;
+}
+
+/**
+ * Where a helper's "Bỏ qua bước này" goes from `r`; null where the next step needs this one's
+ * answer (the procedure chosen, the card read, the fee paid, the dossier checked).
+ */
+export function skipTarget(r: Route): Route | null {
+  switch (r.screen) {
+    case 'detail':
+      return { screen: 'identify', code: r.code };
+    case 'account':
+    case 'phone':
+    case 'code':
+      // No account by SMS: the helper vouches for the citizen instead.
+      return { screen: 'handover', code: r.code, reason: 'vouch' };
+    case 'scan':
+      // Past the last component, the scan screen moves on by itself.
+      return r.extra ? { screen: 'review', code: r.code, helperHere: true } : { ...r, index: r.index + 1, helperHere: true };
+    default:
+      return null;
+  }
 }

@@ -5,6 +5,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
   CommandError,
   ComponentPagesView,
+  DeviceHealthView,
   Composed,
   DraftView,
   FeeView,
@@ -22,6 +23,7 @@ export type MockOptions = {
   helpFails?: boolean;
   listFails?: boolean;
   delayMs?: number;
+  helperMode?: boolean;
   /** scripts/bench-coldstart: GET this path once, when the first screen reports itself shown. */
   readyBeacon?: string;
 };
@@ -32,6 +34,8 @@ export function installMock(opts: MockOptions = {}): void {
   const delay = opts.delayMs ?? 250;
   let helpCalls = 0;
   let beaconSent = false;
+  let helperMode = opts.helperMode ?? false;
+  let onPaper = false;
   const pages: string[] = [];
   mockIPC(async (cmd, payload) => {
     if (delay > 0) await sleep(delay);
@@ -54,7 +58,30 @@ export function installMock(opts: MockOptions = {}): void {
       }
       case 'unlock_staff':
         if (args['pin'] !== '482916') throw { code: 'staff_denied', detail: 'mock: the PIN is 482916', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
+        helperMode = true;
         return { displayName: 'Nguyễn Thị Lan' };
+      case 'unlock_staff_card': {
+        const text = String(args['text'] ?? '').trim();
+        if (text.includes('|')) throw { code: 'staff_card_citizen', detail: 'mock: a citizen card', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
+        if (!/^MOTCUA:CB:[0-9a-f]{64}$/.test(text)) throw { code: 'staff_card_foreign', detail: 'mock: not a staff card', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
+        helperMode = true;
+        return { displayName: 'Nguyễn Thị Lan' };
+      }
+      case 'end_helper_mode':
+        helperMode = false;
+        return null;
+      case 'log_event':
+        return null;
+      case 'device_health':
+        return {
+          camera: 'ok',
+          scanner: 'failing',
+          scannerKind: 'scanner',
+          printer: 'paper_low',
+          backend: 'ok',
+          outboxPending: 1,
+          outboxNeedsHelper: 0,
+        } satisfies DeviceHealthView;
       case 'vouch_account':
         return { created: true };
       case 'find_account':
@@ -120,7 +147,9 @@ export function installMock(opts: MockOptions = {}): void {
       case 'retake_page':
         return null;
       case 'mark_on_paper':
-        throw { code: 'staff_required', detail: 'mock: no helper mode', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
+        if (!helperMode) throw { code: 'staff_required', detail: 'mock: no helper mode', attemptsLeft: null, retryAfterSeconds: null } satisfies CommandError;
+        onPaper = Boolean(args['onPaper']);
+        return { pages: [...pages], onPaper } satisfies ComponentPagesView;
       case 'watch_camera':
         // The preview has no camera: the identify screen shows the QR reader's picture.
         return false;
