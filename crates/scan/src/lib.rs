@@ -45,6 +45,7 @@ pub mod enhance;
 pub mod gray;
 pub mod page;
 pub mod pdf;
+pub mod probe;
 pub mod quality;
 pub mod synth;
 
@@ -244,11 +245,15 @@ pub fn process_timed(bytes: &[u8]) -> Result<(Page, Timings), ScanError> {
 pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timings), ScanError> {
     let mut t = Timings::default();
     let start = Instant::now();
-    let (gray, chroma) = match options.mode {
-        ModeChoice::Gray => (decode::decode_gray(bytes)?, None),
-        ModeChoice::Auto | ModeChoice::Colour => {
+    let (gray, chroma, coarse) = match options.mode {
+        ModeChoice::Gray => (decode::decode_gray(bytes)?, None, false),
+        ModeChoice::Auto => {
+            let d = decode::decode_probed(bytes)?;
+            (d.luma, d.chroma, d.coarse)
+        }
+        ModeChoice::Colour => {
             let d = decode::decode_colour(bytes)?;
-            (d.luma, d.chroma)
+            (d.luma, d.chroma, false)
         }
     };
     t.decode = start.elapsed();
@@ -308,6 +313,16 @@ pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timi
     } = found;
     let skew_deg = skew.deg;
     if in_colour {
+        // Only the block means of the chroma were read to decide: the
+        // colour page needs it whole.
+        let chroma = if coarse {
+            let start = Instant::now();
+            let full = decode::decode_colour(bytes)?.chroma;
+            t.decode += start.elapsed();
+            full
+        } else {
+            chroma
+        };
         let chroma = chroma.unwrap_or_else(|| colour::Chroma::neutral(gw, gh));
         let found = colour::Found {
             quad,
