@@ -9,7 +9,10 @@
 //!
 //! 1. [`decode`]: JPEG (zune-jpeg, EXIF orientation honoured) or PNG straight
 //!    to gray; images above [`MAX_PIXELS`] are refused from their headers
-//!    before any pixel buffer exists.
+//!    before any pixel buffer exists. Whether the page is colour is
+//!    decided later, for a baseline JPEG from the [`probe`] of its chroma
+//!    read on a second thread beside the luma-only decode: only a colour
+//!    page is decoded in colour.
 //! 2. On an analysis copy (longer side [`ANALYSIS_SIDE`]) the page is
 //!    looked for ([`page::detect`]: paper on a darker table; its corners
 //!    give a perspective correction, a page running off the frame a
