@@ -14,6 +14,7 @@ use zune_jpeg::JpegDecoder;
 
 use crate::colour::{self, Chroma};
 use crate::gray::Gray;
+use crate::probe::Probe;
 use crate::{LimitError, check_dimensions, check_file_size};
 
 /// Why an input could not be decoded.
@@ -74,7 +75,73 @@ pub fn decode_colour(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     decode_with(bytes, true)
 }
 
+/// The probe's chroma planes ([`crate::probe`]) are used to decide on
+/// colour only when their longer side is at least this: half as much
+/// again as the copy that [`crate::colour::measure`] reads, so that the
+/// copy is still an average of them (a 12 MP photo's are 500 pixels
+/// long).
+pub const PROBE_MIN_SIDE: u32 = crate::colour::MEASURE_SIDE * 3 / 2;
+
+/// [`decode_colour`] for a page whose colour is still to be decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probed {
+    /// The upright luma, as [`decode_gray`] gives it.
+    pub luma: Gray,
+    /// The chroma, upright; `None` for a gray file.
+    pub chroma: Option<Chroma>,
+    /// Whether `chroma` is only the coarse planes of
+    /// [`crate::probe::chroma_dc`] (a mean per 4×4 chroma samples, the
+    /// image's size rounded up to whole blocks): enough to
+    /// tell a colour page ([`crate::colour::measure`]), not to make one —
+    /// [`decode_colour`] then gives the full chroma.
+    pub coarse: bool,
+}
+
+/// Decodes the luma and only as much colour as it takes to decide whether
+/// the page is colour: for a baseline JPEG (what phones, cameras and
+/// scanners write), the luma alone (about half the work of the colour
+/// image) and, on a second thread at the same time, the means of the
+/// quarters of the chroma's blocks ([`crate::probe`]); for any other file,
+/// or an image too small for those ([`PROBE_MIN_SIDE`]), the full colour
+/// image ([`decode_colour`]). The same limits and errors as [`decode_colour`].
+pub fn decode_probed(bytes: &[u8]) -> Result<Probed, DecodeError> {
+    let full = |d: Decoded| Probed {
+        luma: d.luma,
+        chroma: d.chroma,
+        coarse: false,
+    };
+    // The probe's planes must be finer than the copy the colour rule
+    // measures (a smaller image costs little to decode in colour).
+    let fine = |(w, h): (u32, u32)| w.max(h) >= PROBE_MIN_SIDE;
+    if sniff(bytes) != Some(Format::Jpeg) || !crate::probe::plane_size(bytes).is_some_and(fine) {
+        return decode_colour(bytes).map(full);
+    }
+    let (decoded, probe) = std::thread::scope(|s| {
+        let probe = s.spawn(|| crate::probe::chroma_dc(bytes));
+        let decoded = decode_oriented(bytes, false);
+        (decoded, probe.join().unwrap_or(Probe::Unsupported))
+    });
+    let (decoded, orientation) = decoded?;
+    match probe {
+        Probe::Gray => Ok(full(decoded)),
+        Probe::Chroma(c) => Ok(Probed {
+            luma: decoded.luma,
+            chroma: Some(c.orient(orientation)),
+            coarse: true,
+        }),
+        // Damaged past its headers, or not what the probe reads after
+        // all: the colour decoder decides.
+        Probe::Unsupported => decode_colour(bytes).map(full),
+    }
+}
+
 fn decode_with(bytes: &[u8], colour: bool) -> Result<Decoded, DecodeError> {
+    decode_oriented(bytes, colour).map(|(d, _)| d)
+}
+
+/// The upright image and the EXIF orientation that was applied (1 for a
+/// PNG).
+fn decode_oriented(bytes: &[u8], colour: bool) -> Result<(Decoded, u16), DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
@@ -84,7 +151,7 @@ fn decode_with(bytes: &[u8], colour: bool) -> Result<Decoded, DecodeError> {
     // an error for the citizen, never a crash of the kiosk.
     let result = std::panic::catch_unwind(|| match format {
         Format::Jpeg => decode_jpeg(bytes, colour),
-        Format::Png => decode_png(bytes, colour),
+        Format::Png => decode_png(bytes, colour).map(|d| (d, 1)),
     });
     result.unwrap_or_else(|_| {
         Err(DecodeError::Damaged {
@@ -123,7 +190,7 @@ fn jpeg_options(out: ColorSpace) -> DecoderOptions {
         .set_strict_mode(true)
 }
 
-fn decode_jpeg(bytes: &[u8], colour: bool) -> Result<Decoded, DecodeError> {
+fn decode_jpeg(bytes: &[u8], colour: bool) -> Result<(Decoded, u16), DecodeError> {
     let mut decoder =
         JpegDecoder::new_with_options(ZCursor::new(bytes), jpeg_options(ColorSpace::Luma));
     decoder
@@ -183,10 +250,13 @@ fn decode_jpeg(bytes: &[u8], colour: bool) -> Result<Decoded, DecodeError> {
             (y, Some(c))
         }
     };
-    Ok(Decoded {
-        luma: luma.orient(orientation),
-        chroma: chroma.map(|c| c.orient(orientation)),
-    })
+    Ok((
+        Decoded {
+            luma: luma.orient(orientation),
+            chroma: chroma.map(|c| c.orient(orientation)),
+        },
+        orientation,
+    ))
 }
 
 /// Whether zune-jpeg 0.5.15 would misread this file's colour: a baseline

@@ -9,7 +9,10 @@
 //!
 //! 1. [`decode`]: JPEG (zune-jpeg, EXIF orientation honoured) or PNG straight
 //!    to gray; images above [`MAX_PIXELS`] are refused from their headers
-//!    before any pixel buffer exists.
+//!    before any pixel buffer exists. Whether the page is colour is
+//!    decided later, for a baseline JPEG from the [`probe`] of its chroma
+//!    read on a second thread beside the luma-only decode: only a colour
+//!    page is decoded in colour.
 //! 2. On an analysis copy (longer side [`ANALYSIS_SIDE`]) the page is
 //!    looked for ([`page::detect`]: paper on a darker table; its corners
 //!    give a perspective correction, a page running off the frame a
@@ -45,6 +48,7 @@ pub mod enhance;
 pub mod gray;
 pub mod page;
 pub mod pdf;
+pub mod probe;
 pub mod quality;
 pub mod synth;
 
@@ -244,11 +248,15 @@ pub fn process_timed(bytes: &[u8]) -> Result<(Page, Timings), ScanError> {
 pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timings), ScanError> {
     let mut t = Timings::default();
     let start = Instant::now();
-    let (gray, chroma) = match options.mode {
-        ModeChoice::Gray => (decode::decode_gray(bytes)?, None),
-        ModeChoice::Auto | ModeChoice::Colour => {
+    let (gray, chroma, coarse) = match options.mode {
+        ModeChoice::Gray => (decode::decode_gray(bytes)?, None, false),
+        ModeChoice::Auto => {
+            let d = decode::decode_probed(bytes)?;
+            (d.luma, d.chroma, d.coarse)
+        }
+        ModeChoice::Colour => {
             let d = decode::decode_colour(bytes)?;
-            (d.luma, d.chroma)
+            (d.luma, d.chroma, false)
         }
     };
     t.decode = start.elapsed();
@@ -308,6 +316,16 @@ pub fn process_timed_with(bytes: &[u8], options: &Options) -> Result<(Page, Timi
     } = found;
     let skew_deg = skew.deg;
     if in_colour {
+        // Only the block means of the chroma were read to decide: the
+        // colour page needs it whole.
+        let chroma = if coarse {
+            let start = Instant::now();
+            let full = decode::decode_colour(bytes)?.chroma;
+            t.decode += start.elapsed();
+            full
+        } else {
+            chroma
+        };
         let chroma = chroma.unwrap_or_else(|| colour::Chroma::neutral(gw, gh));
         let found = colour::Found {
             quad,
