@@ -12,6 +12,19 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 START=$(date +%s)
 stage() { echo; echo "== $* ($(( $(date +%s) - START ))s)"; }
 
+# Sets URL once the server started in the background as $SERVER, logging to
+# $LOG, says where it listens; fails with its log if it exits first.
+wait_for_server() {
+  URL=""
+  for _ in $(seq 200); do
+    URL=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$LOG")
+    [ -n "$URL" ] && return 0
+    kill -0 "$SERVER" 2>/dev/null || { cat "$LOG"; exit 1; }
+    sleep 0.05
+  done
+  echo "server did not start"; cat "$LOG"; exit 1
+}
+
 stage "setup"
 scripts/setup.sh
 
@@ -54,14 +67,7 @@ LOG="$DATA/server.log"
 "$CARGO_TARGET_DIR/debug/motcua" server --data "$DATA" --listen 127.0.0.1:0 >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA"; scripts/postgres.sh stop "$PG_DIR"' EXIT
-URL=""
-for _ in $(seq 200); do
-  URL=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$LOG")
-  [ -n "$URL" ] && break
-  kill -0 $SERVER 2>/dev/null || { cat "$LOG"; exit 1; }
-  sleep 0.05
-done
-[ -n "$URL" ] || { echo "server did not start"; cat "$LOG"; exit 1; }
+wait_for_server
 python3 - "$URL" "$DATA/openapi.json" <<'PY'
 import json, sys, urllib.request
 url, out = sys.argv[1], sys.argv[2]
@@ -80,14 +86,7 @@ DB_URL="${PG_URL%/postgres}/motcua_cli"
 TOKEN=$(MOTCUA_DATABASE_URL="$DB_URL" "$CARGO_TARGET_DIR/debug/motcua" server kiosk add quay-pg | tail -n 1)
 "$CARGO_TARGET_DIR/debug/motcua" server --data "$DATA" --database "$DB_URL" --listen 127.0.0.1:0 >"$LOG" 2>&1 &
 SERVER=$!
-URL=""
-for _ in $(seq 200); do
-  URL=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$LOG")
-  [ -n "$URL" ] && break
-  kill -0 $SERVER 2>/dev/null || { cat "$LOG"; exit 1; }
-  sleep 0.05
-done
-[ -n "$URL" ] || { echo "server did not start"; cat "$LOG"; exit 1; }
+wait_for_server
 python3 - "$URL" "$TOKEN" <<'PY'
 import json, sys, urllib.request
 url, token = sys.argv[1], sys.argv[2]

@@ -310,6 +310,24 @@ pub async fn verify_code(
     })
 }
 
+/// Holds the helper's token for this session (by PIN or by card) and logs
+/// how helper mode was unlocked.
+fn enter_helper_mode(
+    session: &Session,
+    unlocked: motcua_protocol::StaffSession,
+    how: &'static str,
+) -> StaffView {
+    emit(Event::StaffUnlocked, Fields::detail(how));
+    let view = StaffView {
+        display_name: unlocked.display_name.clone(),
+    };
+    session.set_staff(StaffToken {
+        token: unlocked.token,
+        display_name: unlocked.display_name,
+    });
+    view
+}
+
 /// Unlocks helper mode for this session with a helper's user name and PIN
 /// (checked by the backend, which also locks an account after repeated
 /// failures).
@@ -326,15 +344,7 @@ pub async fn unlock_staff(
         .unlock_staff(user.trim(), &pin)
         .await
         .inspect_err(|_| emit(Event::StaffUnlockRefused, Fields::detail("pin")))?;
-    emit(Event::StaffUnlocked, Fields::detail("pin"));
-    let view = StaffView {
-        display_name: unlocked.display_name.clone(),
-    };
-    session.set_staff(StaffToken {
-        token: unlocked.token,
-        display_name: unlocked.display_name,
-    });
-    Ok(view)
+    Ok(enter_helper_mode(&session, unlocked, "pin"))
 }
 
 /// A helper in helper mode vouches for the citizen whose card was read (no
@@ -999,15 +1009,7 @@ pub async fn unlock_staff_card(
                 _ => e,
             }
         })?;
-    emit(Event::StaffUnlocked, Fields::detail("card"));
-    let view = StaffView {
-        display_name: unlocked.display_name.clone(),
-    };
-    session.set_staff(StaffToken {
-        token: unlocked.token,
-        display_name: unlocked.display_name,
-    });
-    Ok(view)
+    Ok(enter_helper_mode(&session, unlocked, "card"))
 }
 
 /// The helper leaves helper mode: the citizen's session goes on, and the

@@ -217,6 +217,21 @@ struct StaffRow {
     locked_until: Option<i64>,
 }
 
+/// A helper's row as `SELECT id, "user", display_name, password_hash,
+/// pin_hash, active, locked_until` reads it.
+fn staff_row(r: &sqlx::any::AnyRow) -> Result<StaffRow, StoreError> {
+    let active: i64 = r.try_get("active")?;
+    Ok(StaffRow {
+        id: r.try_get("id")?,
+        user: r.try_get("user")?,
+        display_name: r.try_get("display_name")?,
+        password_hash: r.try_get("password_hash")?,
+        pin_hash: r.try_get("pin_hash")?,
+        active: active != 0,
+        locked_until: r.try_get("locked_until")?,
+    })
+}
+
 /// What kind of staff token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SessionKind {
@@ -362,19 +377,7 @@ impl Store {
         .bind(user)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            let active: i64 = r.try_get("active")?;
-            Ok(StaffRow {
-                id: r.try_get("id")?,
-                user: r.try_get("user")?,
-                display_name: r.try_get("display_name")?,
-                password_hash: r.try_get("password_hash")?,
-                pin_hash: r.try_get("pin_hash")?,
-                active: active != 0,
-                locked_until: r.try_get("locked_until")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(staff_row).transpose()
     }
 
     /// Counts one wrong password or PIN; at the limit, locks the account

@@ -5,17 +5,17 @@
 //! the card. Issuing again replaces the card (the old one stops working);
 //! revoking deletes it. Logs name the helper by the opaque staff id only.
 
+use crate::audit::{Action, Actor, Subject, record};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use motcua_protocol::staff::STAFF_UNLOCK_SECONDS;
 use motcua_protocol::{ProblemCode, StaffCardUnlock, StaffSession, parse_staff_card};
-use sqlx::Row;
-
-use crate::audit::{Action, Actor, Subject, record};
 use time::OffsetDateTime;
 
-use super::{SessionKind, StaffError, StaffRow, check_user, locked, login_failed, open_session};
+use super::{
+    SessionKind, StaffError, StaffRow, check_user, locked, login_failed, open_session, staff_row,
+};
 use crate::api::ApiJson;
 use crate::store::rfc3339;
 use crate::tokens::{new_token, token_hash};
@@ -112,19 +112,7 @@ impl Store {
         .bind(token_hash(secret))
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            let active: i64 = r.try_get("active")?;
-            Ok(StaffRow {
-                id: r.try_get("id")?,
-                user: r.try_get("user")?,
-                display_name: r.try_get("display_name")?,
-                password_hash: r.try_get("password_hash")?,
-                pin_hash: r.try_get("pin_hash")?,
-                active: active != 0,
-                locked_until: r.try_get("locked_until")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(staff_row).transpose()
     }
 }
 
