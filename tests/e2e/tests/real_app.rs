@@ -125,11 +125,9 @@ impl Kit {
     async fn start(label: &str, card_by: CardBy, pages_from: Pages) -> anyhow::Result<Self> {
         let bin = kiosk_binary()?;
         let server_dir = tempfile::tempdir()?;
-        let mut state = motcua_server::AppState::open(&motcua_server::Config {
-            data_dir: server_dir.path().to_path_buf(),
-            catalog: None,
-            sms: motcua_server::SmsConfig::default(),
-        })
+        let mut state = motcua_server::AppState::open(&motcua_server::Config::new(
+            server_dir.path().to_path_buf(),
+        ))
         .await?;
         state.payments = std::sync::Arc::new(motcua_server::PaymentConfig::from_lookup(|name| {
             (name == motcua_server::ENV_BANK_WEBHOOK_SECRET).then(|| WEBHOOK_SECRET.to_owned())
