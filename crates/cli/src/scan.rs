@@ -19,8 +19,8 @@ pub struct ScanArgs {
     #[arg(long)]
     json: bool,
     /// How pages are kept: `auto` keeps a page in colour when it has
-    /// significant colour (a photo, an ID card, a red seal), else gray or
-    /// bilevel; `gray` never colour; `colour` always.
+    /// significant colour (a photo, an ID card, a red seal), else gray,
+    /// four-level gray or bilevel; `gray` never colour; `colour` always.
     #[arg(long, value_enum, default_value_t = ModeArg::Auto)]
     mode: ModeArg,
 }

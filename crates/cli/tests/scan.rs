@@ -83,7 +83,7 @@ fn two_images_make_a_two_page_pdf_with_json() {
         assert!(num("dpi") > 0.0 && num("dpi") <= 200.0);
         assert!(num("bytes") > 1000.0 && num("bytes") <= 150_000.0);
         assert!((num("skew_deg") - skew).abs() <= 0.5, "{page}");
-        assert!(["gray", "bilevel"].contains(&page["mode"].as_str().unwrap_or("")));
+        assert!(["gray", "gray4", "bilevel"].contains(&page["mode"].as_str().unwrap_or("")));
         assert_eq!(page["warnings"], serde_json::json!([]));
     }
     let bytes = std::fs::read(&out).unwrap_or_else(|e| panic!("{e}"));
@@ -233,10 +233,13 @@ fn a_photo_is_kept_in_colour_and_the_mode_can_be_forced() {
             pdf::outline(&bytes).unwrap_or_else(|e| panic!("{e}")),
         )
     };
-    // Auto: the photo in colour, the text page gray or bilevel, one PDF.
+    // Auto: the photo in colour, the text page gray, four-level or bilevel, one PDF.
     let (m, outline) = run(None);
     assert_eq!(m[0], "colour");
-    assert!(["gray", "bilevel"].contains(&m[1].as_str()), "{m:?}");
+    assert!(
+        ["gray", "gray4", "bilevel"].contains(&m[1].as_str()),
+        "{m:?}"
+    );
     assert_eq!(outline.pages, 2);
     assert_eq!(outline.encodings[0], pdf::Encoding::ColorJpeg);
     assert_ne!(outline.encodings[1], pdf::Encoding::ColorJpeg);

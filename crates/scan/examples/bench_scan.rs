@@ -141,8 +141,8 @@ impl Options {
 // ---------------------------------------------------------------- child
 
 /// `ours IN OUT`: runs the pipeline once on IN, writes OUT.pdf and the
-/// page's image data (OUT.jpg for a gray page, OUT.bits for a bilevel one:
-/// zlib-compressed packed rows), prints what the parent needs.
+/// page's image (OUT.jpg for a gray or colour page, as stored; OUT.png for
+/// a four-level or bilevel one, unpacked), prints what the parent needs.
 fn child_ours(args: &[String]) -> Result<()> {
     let [input, out] = args else {
         bail!("usage: bench_scan ours IN OUT");
@@ -161,11 +161,12 @@ fn child_ours(args: &[String]) -> Result<()> {
     };
     let stage = |d: std::time::Duration| format!("{:.2}", d.as_secs_f64() * 1e3);
     std::fs::write(format!("{out}.pdf"), &doc)?;
-    let ext = match page.mode {
-        Mode::Gray | Mode::Colour => "jpg",
-        Mode::Bilevel => "bits",
-    };
-    std::fs::write(format!("{out}.{ext}"), &page.data)?;
+    match page.mode {
+        Mode::Gray | Mode::Colour => std::fs::write(format!("{out}.jpg"), &page.data)?,
+        Mode::Gray4 | Mode::Bilevel => {
+            write_png(&page.gray_pixels()?, Path::new(&format!("{out}.png")))?
+        }
+    }
     println!(
         "ms={ms:.2} cpu_ms={cpu_ms} decode={} analyse={} resample={} enhance={} rotate={} \
          encode={} pdf={pdf_ms:.2} bytes={} mode={} w={} h={} skew={} warnings={:?}",
@@ -592,16 +593,8 @@ fn run_engine(engine: Engine, photo: &Photo, opts: &Options, exe: &Path) -> Resu
         Engine::Ours => {
             let pdf_bytes = std::fs::metadata(base.with_extension("pdf"))?.len();
             let mode = field(&last, "mode").unwrap_or("?").to_string();
-            let img = if mode == "bilevel" {
-                let w: u32 = field(&last, "w")
-                    .and_then(|v| v.parse().ok())
-                    .context("w")?;
-                let h: u32 = field(&last, "h")
-                    .and_then(|v| v.parse().ok())
-                    .context("h")?;
-                let png = base.with_extension("png");
-                bilevel_to_png(&std::fs::read(base.with_extension("bits"))?, w, h, &png)?;
-                png
+            let img = if mode == "bilevel" || mode == "gray4" {
+                base.with_extension("png")
             } else {
                 base.with_extension("jpg")
             };
@@ -641,27 +634,13 @@ fn run_engine(engine: Engine, photo: &Photo, opts: &Options, exe: &Path) -> Resu
     })
 }
 
-fn bilevel_to_png(zlib: &[u8], w: u32, h: u32, png: &Path) -> Result<()> {
+fn write_png(g: &motcua_scan::Gray, png: &Path) -> Result<()> {
     use image::ImageEncoder;
-    let bits = miniz_oxide::inflate::decompress_to_vec_zlib(zlib)
-        .map_err(|e| anyhow::anyhow!("inflating the bilevel page: {e:?}"))?;
-    let row = (w as usize).div_ceil(8);
-    if bits.len() < row * h as usize {
-        bail!("bilevel page shorter than {w}×{h}");
-    }
-    let mut gray = vec![0u8; w as usize * h as usize];
-    for y in 0..h as usize {
-        for x in 0..w as usize {
-            if bits[y * row + x / 8] & (0x80 >> (x % 8)) != 0 {
-                gray[y * w as usize + x] = 255;
-            }
-        }
-    }
     let mut out = Vec::new();
     image::codecs::png::PngEncoder::new(&mut out).write_image(
-        &gray,
-        w,
-        h,
+        &g.data,
+        g.width,
+        g.height,
         image::ExtendedColorType::L8,
     )?;
     std::fs::write(png, out)?;

@@ -1,7 +1,7 @@
 //! A minimal PDF 1.4 writer: one A4 portrait page per image, scaled to fit
 //! within the margins and centred. JPEGs are embedded untouched
 //! (DCTDecode: gray ones as /DeviceGray, colour ones as /DeviceRGB), bilevel
-//! pages as given (FlateDecode, 1 bit); gray, bilevel and colour pages mix
+//! and four-level pages as given (FlateDecode, 1 or 2 bits); all mix
 //! freely in one file. Nothing else: no fonts, no compression of its own.
 
 use std::fmt::Write as _;
@@ -21,6 +21,8 @@ pub enum Encoding {
     GrayJpeg,
     /// A three-component (YCbCr, JFIF) JPEG, shown as RGB.
     ColorJpeg,
+    /// zlib-compressed rows of 2-bit pixels, 0 = black, 3 = white.
+    Gray4,
     /// zlib-compressed rows of 1-bit pixels, set = white.
     Bilevel,
 }
@@ -111,6 +113,7 @@ pub fn write(images: &[PdfImage<'_>]) -> Vec<u8> {
         let (space, bits, filter) = match img.encoding {
             Encoding::GrayJpeg => ("DeviceGray", 8, "DCTDecode"),
             Encoding::ColorJpeg => ("DeviceRGB", 8, "DCTDecode"),
+            Encoding::Gray4 => ("DeviceGray", 2, "FlateDecode"),
             Encoding::Bilevel => ("DeviceGray", 1, "FlateDecode"),
         };
         out.extend_from_slice(
@@ -241,6 +244,7 @@ pub fn outline(pdf: &[u8]) -> Result<Outline, String> {
             ) {
                 (Some("/DeviceGray"), Some("8"), Some("/DCTDecode")) => Encoding::GrayJpeg,
                 (Some("/DeviceRGB"), Some("8"), Some("/DCTDecode")) => Encoding::ColorJpeg,
+                (Some("/DeviceGray"), Some("2"), Some("/FlateDecode")) => Encoding::Gray4,
                 (Some("/DeviceGray"), Some("1"), Some("/FlateDecode")) => Encoding::Bilevel,
                 other => {
                     return Err(format!(

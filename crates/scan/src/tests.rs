@@ -58,30 +58,11 @@ fn a_skewed_photo_becomes_a_straight_small_200_dpi_page() {
 
 /// The page's pixels, whichever way it was stored.
 fn pixels(page: &crate::Page) -> Gray {
-    match page.mode {
-        crate::Mode::Gray | crate::Mode::Colour => {
-            decode_gray(&page.data).unwrap_or_else(|e| panic!("{e}"))
-        }
-        crate::Mode::Bilevel => {
-            let bits = miniz_oxide::inflate::decompress_to_vec_zlib(&page.data)
-                .unwrap_or_else(|e| panic!("{e:?}"));
-            let row = (page.width_px as usize).div_ceil(8);
-            assert_eq!(bits.len(), row * page.height_px as usize);
-            let mut g = Gray::filled(page.width_px, page.height_px, 0);
-            for y in 0..page.height_px as usize {
-                for x in 0..page.width_px as usize {
-                    if bits[y * row + x / 8] & (0x80 >> (x % 8)) != 0 {
-                        g.data[y * page.width_px as usize + x] = 255;
-                    }
-                }
-            }
-            g
-        }
-    }
+    page.gray_pixels().unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
-fn a_light_page_stays_gray_and_a_dense_one_goes_bilevel() {
+fn a_light_page_stays_gray_and_a_dense_one_goes_four_level() {
     // Sparse text (a short letter: the top third of a full page of text
     // at the usual line pitch) fits the budget in gray.
     let mut sparse = synth::text_page(2400, 3400, 220, 8);
@@ -90,10 +71,11 @@ fn a_light_page_stays_gray_and_a_dense_one_goes_bilevel() {
     let p = process(&jpeg_of(&sparse, 90, None)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(p.mode, crate::Mode::Gray);
     assert!(p.data.len() <= crate::PAGE_BUDGET, "{}", p.data.len());
-    // A full portrait page of dense text does not, and is stored bilevel.
+    // A full portrait page of dense text does not, and is stored in four
+    // levels of gray.
     let dense = synth::photo_like(2400, 3400, -2.0, 9);
     let p = process(&jpeg_of(&dense, 90, None)).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(p.mode, crate::Mode::Bilevel);
+    assert_eq!(p.mode, crate::Mode::Gray4);
     assert!(p.data.len() <= crate::PAGE_BUDGET, "{}", p.data.len());
     let back = pixels(&p);
     let ink = back.data.iter().filter(|&&v| v == 0).count() as f64 / back.data.len() as f64;
@@ -133,6 +115,67 @@ fn bilevel_keeps_faint_thin_strokes_and_drops_paper() {
     assert!(row(0).iter().all(|&v| v == 255), "paper noise became ink");
     assert!(row(3).iter().all(|&v| v == 0));
     assert!(row(5).iter().all(|&v| v == 0), "the hairline was lost");
+
+    // Four levels: the same, and the hairline keeps its lighter tone, and
+    // each level comes back as what it stands for.
+    let mut four = page.clone();
+    four.mode = crate::Mode::Gray4;
+    four.data = crate::encode_gray4(&g);
+    let back = pixels(&four);
+    let row = |y: usize| &back.data[64 * y..64 * (y + 1)];
+    assert!(row(0).iter().all(|&v| v == 255), "paper noise became ink");
+    assert!(row(3).iter().all(|&v| v == 0));
+    assert!(row(5).iter().all(|&v| v == 170), "{:?}", row(5));
+    let ramp = Gray {
+        width: 256,
+        height: 1,
+        data: (0..=255).collect(),
+    };
+    let mut levels = four.clone();
+    (levels.width_px, levels.height_px) = (256, 1);
+    levels.data = crate::encode_gray4(&ramp);
+    let back = pixels(&levels);
+    let [a, b, c] = crate::GRAY4_CUTS.map(usize::from);
+    assert!(back.data[..a].iter().all(|&v| v == 0));
+    assert!(back.data[a..b].iter().all(|&v| v == 85));
+    assert!(back.data[b..c].iter().all(|&v| v == 170));
+    assert!(back.data[c..].iter().all(|&v| v == 255));
+}
+
+#[test]
+fn odd_widths_pack_whole_rows() {
+    // Widths that do not fill the last byte of a row, at 1 and 2 bits.
+    for w in [1u32, 3, 5, 7, 9, 13] {
+        let g = Gray {
+            width: w,
+            height: 3,
+            data: (0..w * 3)
+                .map(|i| if i % 2 == 0 { 0 } else { 255 })
+                .collect(),
+        };
+        for (mode, data) in [
+            (crate::Mode::Gray4, crate::encode_gray4(&g)),
+            (crate::Mode::Bilevel, crate::encode_bilevel(&g)),
+        ] {
+            let page = crate::Page {
+                data,
+                thumbnail: Vec::new(),
+                width_px: w,
+                height_px: 3,
+                dpi: 200,
+                skew_deg: 0.0,
+                mode,
+                warnings: Vec::new(),
+                measures: crate::quality::Measures {
+                    sharpness: 1.0,
+                    paper_level: 255,
+                    glare_share: 0.0,
+                    ink_share: 0.0,
+                },
+            };
+            assert_eq!(pixels(&page), g, "{mode:?}, width {w}");
+        }
+    }
 }
 
 #[test]
@@ -412,7 +455,7 @@ fn the_mode_is_chosen_without_encoding_twice_as_before() {
     // From blank to a full page of text, in two sizes of type: the
     // predicted gray size is close to the real one, and the mode is the
     // one measuring the whole gray JPEG gives (gray when it fits the
-    // budget, bilevel when not).
+    // budget; when not, four levels when they fit, bilevel when not).
     let mut kinds = Vec::new();
     for (i, text) in [0.0, 0.15, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0]
         .into_iter()
@@ -434,10 +477,12 @@ fn the_mode_is_chosen_without_encoding_twice_as_before() {
                 error.abs() < 0.10,
                 "text {text}, pitch {pitch}, noise {noise}: predicted {predicted:.0}, real {real}"
             );
-            let before = if real > crate::PAGE_BUDGET {
-                crate::Mode::Bilevel
-            } else {
+            let before = if real <= crate::PAGE_BUDGET {
                 crate::Mode::Gray
+            } else if crate::encode_gray4(&page).len() <= crate::PAGE_BUDGET {
+                crate::Mode::Gray4
+            } else {
+                crate::Mode::Bilevel
             };
             let (data, mode) = crate::encode_text_page(&page).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(
@@ -448,7 +493,11 @@ fn the_mode_is_chosen_without_encoding_twice_as_before() {
             kinds.push((mode, real, predicted.round()));
         }
     }
-    assert!(kinds.iter().any(|k| k.0 == crate::Mode::Gray));
+    // (No generated text page is too dense for four levels: see
+    // `a_page_too_busy_for_four_levels_goes_bilevel`.)
+    for mode in [crate::Mode::Gray, crate::Mode::Gray4] {
+        assert!(kinds.iter().any(|k| k.0 == mode), "no {mode:?}: {kinds:?}");
+    }
     // Some pages are decided by the prediction alone (the gray JPEG is
     // never made), some near the budget by the gray JPEG.
     let over = crate::PAGE_BUDGET as f64 * (1.0 + crate::PREDICT_MARGIN);
@@ -456,15 +505,40 @@ fn the_mode_is_chosen_without_encoding_twice_as_before() {
     assert!(
         kinds
             .iter()
-            .any(|k| k.0 == crate::Mode::Bilevel && k.2 <= over),
+            .any(|k| k.0 != crate::Mode::Gray && k.2 <= over),
         "{kinds:?}"
     );
 }
 
 #[test]
-fn phone_photos_of_text_pages_go_bilevel_within_budget() {
+fn a_page_too_busy_for_four_levels_goes_bilevel() {
+    // Noise over every level (a screened photo, a damaged sensor): neither
+    // the gray JPEG nor four levels fit, so the page is stored in one bit,
+    // whatever its size, and still reads back as the threshold gives.
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let data = (0..1496 * 2116)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 56) as u8
+        })
+        .collect();
+    let page = Gray {
+        width: 1496,
+        height: 2116,
+        data,
+    };
+    assert!(crate::encode_gray4(&page).len() > crate::PAGE_BUDGET);
+    let (data, mode) = crate::encode_text_page(&page).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(mode, crate::Mode::Bilevel);
+    assert_eq!(data, crate::encode_bilevel(&page));
+}
+
+#[test]
+fn phone_photos_of_text_pages_go_four_level_within_budget() {
     // A dense page photographed on a table, as in issue 5's benchmark: it
-    // goes bilevel and fits the budget, with no warning.
+    // goes four-level and fits the budget, with no warning.
     let paper = synth::text_page(2100, 2970, 225, 31);
     let corners = [
         (1100.0, 220.0),
@@ -475,7 +549,7 @@ fn phone_photos_of_text_pages_go_bilevel_within_budget() {
     let mut frame = synth::on_table(&paper, 4000, 3000, &corners, 70, 32);
     synth::uneven_light(&mut frame, 25);
     let p = process(&jpeg_of(&frame, 90, None)).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(p.mode, crate::Mode::Bilevel);
+    assert_eq!(p.mode, crate::Mode::Gray4);
     assert!(p.data.len() <= crate::PAGE_BUDGET, "{} bytes", p.data.len());
     assert!(p.warnings.is_empty(), "{:?}", p.warnings);
 }

@@ -447,7 +447,7 @@ fn the_budget_is_honoured_by_quality_then_by_size() {
 }
 
 #[test]
-fn gray_bilevel_and_colour_pages_make_one_valid_pdf() {
+fn gray_four_level_bilevel_and_colour_pages_make_one_valid_pdf() {
     let mut sparse = crate::synth::text_page(2400, 3400, 220, 8);
     sparse.data[2400 * 1100..].fill(220);
     let pages = [
@@ -458,17 +458,28 @@ fn gray_bilevel_and_colour_pages_make_one_valid_pdf() {
         run(&jpeg(&synth::photo(1600, 1200, 10))),
     ];
     let modes: Vec<_> = pages.iter().map(|p| p.mode).collect();
-    assert_eq!(modes, [Mode::Gray, Mode::Bilevel, Mode::Colour]);
+    assert_eq!(modes, [Mode::Gray, Mode::Gray4, Mode::Colour]);
+    // And the dense page once more in one bit.
+    let mut bilevel = pages[1].clone();
+    bilevel.mode = Mode::Bilevel;
+    bilevel.data = crate::encode_bilevel(&pages[1].gray_pixels().unwrap_or_else(|e| panic!("{e}")));
+    let pages = [
+        pages[0].clone(),
+        pages[1].clone(),
+        pages[2].clone(),
+        bilevel,
+    ];
     let images: Vec<_> = pages.iter().map(|p| p.pdf_image()).collect();
     let bytes = crate::pdf::write(&images);
     let o = crate::pdf::outline(&bytes).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(o.pages, 3);
+    assert_eq!(o.pages, 4);
     assert_eq!(
         o.encodings,
         [
             crate::pdf::Encoding::GrayJpeg,
+            crate::pdf::Encoding::Gray4,
+            crate::pdf::Encoding::ColorJpeg,
             crate::pdf::Encoding::Bilevel,
-            crate::pdf::Encoding::ColorJpeg
         ]
     );
     for (p, size) in pages.iter().zip(&o.image_sizes) {
