@@ -5,6 +5,9 @@
 //!   ([`V4l2Source`], pure Rust through `linuxvideo`) or from a folder of
 //!   images played in a loop ([`ReplaySource`]); [`parse_source_spec`]
 //!   reads the kiosk's `--camera` option.
+//! - [`Still`]: one full-resolution picture for a document page, the
+//!   encoded JPEG or PNG the source gave ([`FrameSource::still`]: a V4L2
+//!   camera's largest MJPEG size, in colour; a replay's original file).
 //! - [`Frame`]: 8-bit luma, shared; [`Frame::preview`] makes the small
 //!   JPEG the screen shows.
 //! - [`QrFinder`] / [`find_qr`]: the raw text of a QR code in a frame
@@ -22,6 +25,7 @@ pub mod frame;
 pub mod qr;
 pub mod replay;
 pub mod source;
+pub mod still;
 pub mod synth;
 pub mod v4l2;
 pub mod worker;
@@ -31,5 +35,6 @@ pub use frame::{Frame, PREVIEW_QUALITY, PREVIEW_SIDE, Preview};
 pub use qr::{QrFinder, find_qr};
 pub use replay::ReplaySource;
 pub use source::{FrameSource, parse_source_spec};
+pub use still::{Still, StillFormat};
 pub use v4l2::V4l2Source;
-pub use worker::{Camera, CameraConfig, CameraEvent};
+pub use worker::{Camera, CameraConfig, CameraEvent, StillTaker};
