@@ -14,7 +14,8 @@
 //!   (rxing). Parsing it as an ID card is `motcua_core::cccd`'s work.
 //! - [`Camera`]: the worker, running a source on its own threads and
 //!   sending [`CameraEvent`]s (previews, QR texts once each, source
-//!   failures) to a plain callback, so the shell can wire it to anything.
+//!   failures) to a plain callback, so the shell can wire it to anything;
+//!   [`Camera::still`] asks its capture thread for a still, bounded in time.
 //! - [`synth`]: generated photos of an ID card, for tests and benchmarks.
 //!
 //! Never depends on Tauri, the network or the server. Logs nothing: a QR

@@ -10,7 +10,7 @@
 //! back in comes back through the worker's retries.
 //!
 //! A still ([`FrameSource::still`]) stops the preview stream, opens the
-//! device again at its largest MJPEG size ([`plan_still`]; the largest YUYV
+//! device again at its largest MJPEG size (`plan_still`; the largest YUYV
 //! size, as a gray PNG, when MJPEG is not larger than the preview; the
 //! preview size when nothing is), drops [`STILL_SETTLE_FRAMES`] frames so
 //! exposure settles, and returns the newest MJPEG buffer unchanged: a

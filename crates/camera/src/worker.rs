@@ -498,7 +498,7 @@ mod tests {
         assert_eq!(
             shared.lock().latest,
             Some(flat(3)),
-            "the latest frame stays for a still capture"
+            "the latest frame stays"
         );
     }
 
