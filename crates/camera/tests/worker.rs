@@ -450,3 +450,47 @@ fn a_replay_camera_still_is_the_file_and_a_plain_source_gives_a_png() {
     assert_eq!((back.width(), back.height(), back.luma()[0]), (64, 48, 128));
     stop_promptly(camera);
 }
+
+/// A source whose frames always fail but whose still works (a camera
+/// whose preview format broke).
+struct StillOnly;
+
+impl FrameSource for StillOnly {
+    fn next_frame(&mut self) -> Result<Frame, CameraError> {
+        Dead.next_frame()
+    }
+
+    fn still(&mut self) -> Result<motcua_camera::Still, CameraError> {
+        Ok(motcua_camera::Still {
+            bytes: b"STILL".to_vec(),
+            format: motcua_camera::StillFormat::Jpeg,
+            width: 1,
+            height: 1,
+        })
+    }
+
+    fn describe(&self) -> String {
+        "still only".into()
+    }
+}
+
+#[test]
+fn a_still_is_answered_at_once_during_a_long_backoff() {
+    let config = CameraConfig {
+        retry_min: Duration::from_secs(30),
+        retry_max: Duration::from_secs(30),
+        ..CameraConfig::default()
+    };
+    let (sink, rx) = channel_sink();
+    let camera = Camera::start_with(StillOnly, sink, config).unwrap();
+    assert!(matches!(
+        rx.recv_timeout(PATIENCE).unwrap(),
+        CameraEvent::SourceFailed(_)
+    ));
+    // The capture thread is in its 30 s backoff now, or about to be.
+    let start = Instant::now();
+    let still = camera.still_taker().still_within(Duration::from_secs(5));
+    assert_eq!(still.unwrap().bytes, b"STILL");
+    assert!(start.elapsed() < Duration::from_secs(5));
+    stop_promptly(camera);
+}
