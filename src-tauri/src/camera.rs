@@ -1,11 +1,13 @@
 //! The kiosk camera, while the identify screen is open: a `motcua-camera`
 //! worker whose previews and QR texts go to the screen through a Tauri
 //! channel. The QR text is read by the same command as a USB reader's
-//! (`read_card`), so both paths meet in one place.
+//! (`read_card`), so both paths meet in one place. On the scan screen the
+//! same worker previews the page and takes full-resolution stills of it
+//! ([`CameraService::still`]).
 
 use std::sync::Mutex;
 
-use motcua_camera::{Camera, CameraEvent};
+use motcua_camera::{Camera, CameraError, CameraEvent, Still};
 
 /// The configured camera (`--camera`), and the worker while one runs.
 pub struct CameraService {
@@ -136,12 +138,23 @@ impl CameraService {
         }
     }
 
-    /// The newest frame of the running camera, for a still capture.
-    pub fn latest_frame(&self) -> Option<motcua_camera::Frame> {
-        self.running
+    /// A full-resolution still from the running camera (a document page):
+    /// taken by its capture thread between two frames, the preview going
+    /// on afterwards. Blocking, at most the worker's still timeout (10 s):
+    /// call from a blocking thread. An error when no camera runs.
+    pub fn still(&self) -> Result<Still, CameraError> {
+        let taker = self
+            .running
             .lock()
             .ok()
-            .and_then(|r| r.as_ref().and_then(Camera::latest_frame))
+            .and_then(|r| r.as_ref().map(Camera::still_taker))
+            .ok_or_else(|| CameraError::Device {
+                device: "document camera".into(),
+                reason: "the camera is off".to_owned(),
+            })?;
+        // The lock is not held while waiting: the camera may be stopped
+        // meanwhile, and the wait then ends at once.
+        taker.still()
     }
 
     pub fn is_running(&self) -> bool {

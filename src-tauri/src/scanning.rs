@@ -19,7 +19,8 @@ const LAST_MISSING: u8 = 2;
 
 /// The configured page source, opened on first use and kept open. A
 /// camera (`camera:SPEC`) is run as a [`CameraService`] instead, so the scan
-/// screen can show its live picture; a capture is then its newest frame.
+/// screen can show its live picture; a capture is then a full-resolution
+/// still from it ([`CameraService::still`]).
 pub struct Scanner {
     spec: String,
     kind: Option<SourceKind>,
@@ -122,13 +123,9 @@ impl Scanner {
 
     fn capture_inner(&self) -> Result<Vec<u8>, CaptureError> {
         if let Some(camera) = self.camera() {
-            let frame = camera.latest_frame().ok_or_else(|| {
-                CaptureError::Camera(motcua_camera::CameraError::Device {
-                    device: "document camera".into(),
-                    reason: "no picture yet: the camera is off or starting".to_owned(),
-                })
-            })?;
-            return motcua_capture::camera::encode_png(&frame);
+            // Full resolution, as the camera encoded it (colour MJPEG from
+            // a V4L2 camera, the original file from a replay).
+            return Ok(camera.still()?.bytes);
         }
         let mut guard = self
             .source

@@ -84,3 +84,45 @@ fn no_camera_and_a_wrong_camera_are_told_apart() {
         assert!(CameraService::new(spec).is_err(), "{spec} accepted");
     }
 }
+
+#[test]
+fn a_still_is_a_replayed_file_unchanged_and_the_preview_goes_on() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let paths = motcua_camera::synth::write_replay_folder(dir.path(), CARD, 3, 5)
+        .unwrap_or_else(|e| panic!("replay folder: {e}"));
+    let files: Vec<Vec<u8>> = paths
+        .iter()
+        .map(|p| std::fs::read(p).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    let service = CameraService::new(&format!("replay:{}", dir.path().display()))
+        .unwrap_or_else(|e| panic!("camera: {e}"));
+    assert!(service.still().is_err(), "a still with the camera off");
+
+    let (tx, rx) = mpsc::channel();
+    service
+        .watch(move |v| {
+            let _ = tx.send(v);
+        })
+        .unwrap_or_else(|e| panic!("watch: {e}"));
+    let next_preview = || loop {
+        match rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(CameraView::Frame { .. }) => return,
+            Ok(_) => continue,
+            Err(e) => panic!("no preview: {e}"),
+        }
+    };
+    next_preview();
+    for _ in 0..2 {
+        let still = service.still().unwrap_or_else(|e| panic!("still: {e}"));
+        assert!(
+            files.contains(&still.bytes),
+            "the still is not one of the files, unchanged"
+        );
+        assert_eq!(still.format, motcua_camera::StillFormat::Jpeg);
+        // Previews made after the still arrive: drain what came before.
+        while rx.try_recv().is_ok() {}
+        next_preview();
+    }
+    service.stop();
+    assert!(service.still().is_err(), "a still after the stop");
+}

@@ -765,7 +765,7 @@ fn the_sane_test_scanner_gives_a_page() {
 }
 
 #[test]
-fn a_document_camera_captures_its_newest_frame() {
+fn a_document_camera_captures_a_still() {
     let photos = page_photos(2);
     let h = harness(Options {
         scanner: Some(format!("camera:replay:{}", photos.path().display())),
@@ -780,7 +780,7 @@ fn a_document_camera_captures_its_newest_frame() {
     assert_eq!(err["code"], "scanner_unavailable", "{err}");
 
     // The scan screen turns the camera on; once pictures come, a capture is
-    // the newest one.
+    // a still taken through the camera's worker (a replayed photo, whole).
     let scanner = h.window.state::<motcua_kiosk::scanning::Scanner>();
     let camera = scanner
         .camera()

@@ -46,6 +46,15 @@ pub enum CameraError {
     /// The preview JPEG could not be made.
     #[error("the preview could not be made: {0}")]
     Preview(String),
+    /// A still could not be encoded.
+    #[error("the still could not be encoded: {0}")]
+    Encode(String),
+    /// A still was asked for and none came in time (a stuck camera).
+    #[error("the camera gave no still within {waited_ms} ms")]
+    StillTimeout { waited_ms: u64 },
+    /// The camera worker was stopped while a still was awaited.
+    #[error("the camera was stopped")]
+    Stopped,
     /// The worker thread could not be started.
     #[error("the camera thread could not be started: {0}")]
     Spawn(String),

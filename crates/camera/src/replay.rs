@@ -1,7 +1,13 @@
 //! A source that plays the images of a folder in a loop, like a camera:
 //! for tests, demonstrations and kiosks without a camera attached.
+//!
+//! A still from a replay is the original file of the next frame, byte for
+//! byte: a folder of 12 MP phone photos gives the page pipeline the real
+//! photos, in colour, while the preview and the QR finder see them decoded
+//! to luma as before.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use motcua_scan::decode::DecodeError;
@@ -9,11 +15,13 @@ use motcua_scan::decode::DecodeError;
 use crate::error::{CameraError, one_line};
 use crate::frame::Frame;
 use crate::source::FrameSource;
+use crate::still::{Still, StillFormat, header_size};
 
 /// Frames per second of a replay unless told otherwise.
 pub const DEFAULT_FPS: u32 = 15;
 /// Largest number of images a replay folder may hold: all are decoded and
-/// kept in memory (about 0.9 MB each at 1280×720).
+/// kept in memory (about 0.9 MB each at 1280×720), beside their files'
+/// bytes (for stills; a compressed file is smaller than its decoded luma).
 pub const MAX_FILES: usize = 240;
 
 /// Plays the JPEG and PNG files of a folder, sorted by name, in a loop at a
@@ -22,6 +30,9 @@ pub const MAX_FILES: usize = 240;
 pub struct ReplaySource {
     folder: PathBuf,
     frames: Vec<Frame>,
+    /// Each frame's file as read, for stills; shared, so a still is not a
+    /// second copy kept.
+    files: Vec<Arc<[u8]>>,
     next: usize,
     interval: Duration,
     deadline: Option<Instant>,
@@ -59,13 +70,14 @@ impl ReplaySource {
             });
         }
         paths.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-        let frames = paths
+        let (frames, files) = paths
             .iter()
             .map(|path| load(path))
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<(Vec<_>, Vec<_>), _>>()?;
         Ok(Self {
             folder: folder.to_path_buf(),
             frames,
+            files,
             next: 0,
             interval: Duration::from_secs(1) / fps.clamp(1, 120),
             deadline: None,
@@ -116,6 +128,29 @@ impl FrameSource for ReplaySource {
         Ok(frame)
     }
 
+    /// The next frame's file, unchanged (a JPEG or a PNG, as the folder
+    /// holds it), without waiting for its turn; the loop moves on by one,
+    /// so stills of a folder go through its files in order.
+    fn still(&mut self) -> Result<Still, CameraError> {
+        let missing = || CameraError::EmptyFolder {
+            path: self.folder.clone(),
+        };
+        let file = self.files.get(self.next).ok_or_else(missing)?;
+        let frame = self.frames.get(self.next).ok_or_else(missing)?;
+        // The file was decoded when opened, so its header is a JPEG's or a
+        // PNG's; EXIF may have turned the frame, so the size is the file's.
+        let (format, (width, height)) =
+            header_size(file).unwrap_or((StillFormat::Png, (frame.width(), frame.height())));
+        let still = Still {
+            bytes: file.to_vec(),
+            format,
+            width,
+            height,
+        };
+        self.next = (self.next + 1) % self.frames.len();
+        Ok(still)
+    }
+
     fn describe(&self) -> String {
         format!(
             "replay of {} ({} frames)",
@@ -131,8 +166,9 @@ fn is_image_name(path: &Path) -> bool {
         .is_some_and(|e| ["jpg", "jpeg", "png"].contains(&e.to_ascii_lowercase().as_str()))
 }
 
-/// Reads and decodes one file, its size checked before it is read.
-fn load(path: &Path) -> Result<Frame, CameraError> {
+/// Reads and decodes one file, its size checked before it is read; the
+/// frame and the file's bytes.
+fn load(path: &Path) -> Result<(Frame, Arc<[u8]>), CameraError> {
     let io = |e: std::io::Error| CameraError::Io {
         path: path.to_path_buf(),
         reason: one_line(e),
@@ -144,5 +180,6 @@ fn load(path: &Path) -> Result<Frame, CameraError> {
     let size = std::fs::metadata(path).map_err(io)?.len();
     motcua_scan::check_file_size(size).map_err(|e| decode(e.into()))?;
     let bytes = std::fs::read(path).map_err(io)?;
-    Frame::decode(&bytes).map_err(decode)
+    let frame = Frame::decode(&bytes).map_err(decode)?;
+    Ok((frame, Arc::from(bytes)))
 }

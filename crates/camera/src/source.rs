@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::error::CameraError;
 use crate::frame::Frame;
 use crate::replay::ReplaySource;
+use crate::still::Still;
 use crate::v4l2::V4l2Source;
 
 /// Something that yields camera frames one at a time.
@@ -15,9 +16,20 @@ use crate::v4l2::V4l2Source;
 /// most): the worker checks for `stop` between calls. After an error the
 /// source may be asked again; a source that lost its device reopens it
 /// then.
+///
+/// `still` takes one picture at the best quality the source has (a
+/// document page): a V4L2 camera switches to its largest size for it, a
+/// replay gives the original file. It is bounded too (a few seconds at
+/// most), and `next_frame` goes on with the preview afterwards.
 pub trait FrameSource: Send {
     /// The next frame.
     fn next_frame(&mut self) -> Result<Frame, CameraError>;
+
+    /// A still picture. By default the next frame, as a lossless gray PNG
+    /// ([`Still::png_of`]).
+    fn still(&mut self) -> Result<Still, CameraError> {
+        Still::png_of(&self.next_frame()?)
+    }
 
     /// A short description for diagnostics, e.g. `V4L2 /dev/video0`.
     fn describe(&self) -> String;
@@ -26,6 +38,10 @@ pub trait FrameSource: Send {
 impl FrameSource for Box<dyn FrameSource> {
     fn next_frame(&mut self) -> Result<Frame, CameraError> {
         (**self).next_frame()
+    }
+
+    fn still(&mut self) -> Result<Still, CameraError> {
+        (**self).still()
     }
 
     fn describe(&self) -> String {

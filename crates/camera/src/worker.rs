@@ -9,6 +9,14 @@
 //! queued. A QR text is sent once, and again only after it was out of view
 //! for [`CameraConfig::repeat_after`].
 //!
+//! A still (a document page, [`Camera::still`]) is asked of the capture
+//! thread, which owns the source: the caller leaves a request in a slot
+//! and waits on the condition variable, at most
+//! [`CameraConfig::still_timeout`]; the capture thread answers it between
+//! two frames (or at once during a backoff) with [`FrameSource::still`],
+//! then goes on with the preview. A caller that gave up leaves nothing
+//! behind: a late answer is dropped.
+//!
 //! Source errors are sent once per failure spell, then the source is asked
 //! again after a backoff growing from [`CameraConfig::retry_min`] to
 //! [`CameraConfig::retry_max`]; every wait wakes at once on stop.
@@ -27,6 +35,7 @@ use crate::error::{CameraError, one_line};
 use crate::frame::{Frame, Preview};
 use crate::qr::QrFinder;
 use crate::source::FrameSource;
+use crate::still::Still;
 
 /// What the worker tells the sink.
 #[derive(Clone, PartialEq, Eq)]
@@ -69,6 +78,10 @@ pub struct CameraConfig {
     pub retry_max: Duration,
     /// How QR codes are looked for.
     pub finder: QrFinder,
+    /// Longest wait for a still (default 10 s): longer than a V4L2
+    /// camera's own bound on switching size and settling
+    /// ([`crate::v4l2::STILL_TIMEOUT`]) plus a frame in flight.
+    pub still_timeout: Duration,
 }
 
 impl Default for CameraConfig {
@@ -79,6 +92,7 @@ impl Default for CameraConfig {
             retry_min: Duration::from_millis(250),
             retry_max: Duration::from_secs(5),
             finder: QrFinder::default(),
+            still_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -89,6 +103,29 @@ impl Default for CameraConfig {
 pub struct Camera {
     shared: Arc<Shared>,
     threads: Vec<JoinHandle<()>>,
+    still_timeout: Duration,
+}
+
+/// Asks a running [`Camera`] for stills without borrowing it, so a caller
+/// may wait for one while the camera is being stopped elsewhere (it then
+/// gets [`CameraError::Stopped`] at once).
+#[derive(Clone)]
+pub struct StillTaker {
+    shared: Arc<Shared>,
+    timeout: Duration,
+}
+
+impl StillTaker {
+    /// A still, waiting at most the camera's
+    /// [`CameraConfig::still_timeout`].
+    pub fn still(&self) -> Result<Still, CameraError> {
+        self.shared.request_still(self.timeout)
+    }
+
+    /// A still, waiting at most `timeout`.
+    pub fn still_within(&self, timeout: Duration) -> Result<Still, CameraError> {
+        self.shared.request_still(timeout)
+    }
 }
 
 /// What the two threads and the owner share.
@@ -101,8 +138,23 @@ struct State {
     stopping: bool,
     /// The newest frame not yet taken by the finder.
     mailbox: Option<Frame>,
-    /// The newest frame, taken or not: what a still capture uses.
+    /// The newest frame, taken or not.
     latest: Option<Frame>,
+    /// The still request: who waits for an answer, whether the capture
+    /// thread has yet to take it, and the answer.
+    still: StillSlot,
+}
+
+#[derive(Default)]
+struct StillSlot {
+    /// The number the next request gets.
+    next_id: u64,
+    /// The request a caller waits for (one caller at a time).
+    waiting: Option<u64>,
+    /// Asked, and not yet taken by the capture thread.
+    wanted: bool,
+    /// The capture thread's answer to `waiting`.
+    answer: Option<Result<Still, CameraError>>,
 }
 
 impl Shared {
@@ -141,11 +193,12 @@ impl Shared {
         }
     }
 
-    /// Waits `timeout` or until stopping; true when stopping.
+    /// Waits `timeout` or until stopping or a still is asked for; true
+    /// when stopping.
     fn sleep(&self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         let mut state = self.lock();
-        while !state.stopping {
+        while !state.stopping && !state.still.wanted {
             let now = Instant::now();
             if now >= deadline {
                 return false;
@@ -156,7 +209,85 @@ impl Shared {
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
         }
-        true
+        state.stopping
+    }
+
+    /// Asks the capture thread for a still and waits for it, at most
+    /// `timeout` (after any earlier caller's request, within the same
+    /// time).
+    fn request_still(&self, timeout: Duration) -> Result<Still, CameraError> {
+        let deadline = Instant::now() + timeout;
+        let timed_out = || CameraError::StillTimeout {
+            waited_ms: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
+        };
+        let mut state = self.lock();
+        // One request at a time: wait for an earlier caller to be done.
+        while state.still.waiting.is_some() {
+            if state.stopping {
+                return Err(CameraError::Stopped);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(timed_out());
+            }
+            state = self
+                .wake
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        let id = state.still.next_id;
+        state.still.next_id = id.wrapping_add(1);
+        state.still.waiting = Some(id);
+        state.still.wanted = true;
+        state.still.answer = None;
+        self.wake.notify_all();
+        let result = loop {
+            if let Some(answer) = state.still.answer.take() {
+                break answer;
+            }
+            if state.stopping {
+                break Err(CameraError::Stopped);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                break Err(timed_out());
+            }
+            state = self
+                .wake
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        };
+        // Done: a late answer to this request is dropped, and the next
+        // caller may ask.
+        state.still.waiting = None;
+        state.still.wanted = false;
+        drop(state);
+        self.wake.notify_all();
+        result
+    }
+
+    /// The still request the capture thread should answer now, if any.
+    fn take_still_request(&self) -> Option<u64> {
+        let mut state = self.lock();
+        if !state.still.wanted {
+            return None;
+        }
+        state.still.wanted = false;
+        state.still.waiting
+    }
+
+    /// Answers request `id`, unless its caller gave up.
+    fn answer_still(&self, id: u64, result: Result<Still, CameraError>) {
+        {
+            let mut state = self.lock();
+            if state.still.waiting != Some(id) {
+                return;
+            }
+            state.still.answer = Some(result);
+        }
+        self.wake.notify_all();
     }
 }
 
@@ -189,6 +320,7 @@ impl Camera {
                 stopping: false,
                 mailbox: None,
                 latest: None,
+                still: StillSlot::default(),
             }),
             wake: Condvar::new(),
         });
@@ -196,6 +328,7 @@ impl Camera {
         let mut camera = Self {
             shared: Arc::clone(&shared),
             threads: Vec::with_capacity(2),
+            still_timeout: config.still_timeout,
         };
         let spawn_error = |e: std::io::Error| CameraError::Spawn(one_line(e));
         let finder = {
@@ -215,10 +348,28 @@ impl Camera {
         Ok(camera)
     }
 
-    /// The newest frame the source gave, for a still capture (a document
-    /// page); `None` before the first frame.
+    /// The newest frame the source gave (preview size, luma); `None`
+    /// before the first frame. A document page wants [`Camera::still`].
     pub fn latest_frame(&self) -> Option<Frame> {
         self.shared.lock().latest.clone()
+    }
+
+    /// A still from the source ([`FrameSource::still`]: full resolution,
+    /// as the camera encoded it), taken by the capture thread between two
+    /// frames; the preview goes on afterwards. Blocks at most
+    /// [`CameraConfig::still_timeout`], then [`CameraError::StillTimeout`];
+    /// [`CameraError::Stopped`] if the camera is stopped meanwhile.
+    pub fn still(&self) -> Result<Still, CameraError> {
+        self.shared.request_still(self.still_timeout)
+    }
+
+    /// A handle that asks this camera for stills, usable from any thread
+    /// while the camera runs (see [`StillTaker`]).
+    pub fn still_taker(&self) -> StillTaker {
+        StillTaker {
+            shared: Arc::clone(&self.shared),
+            timeout: self.still_timeout,
+        }
     }
 
     /// Stops the worker and waits for its threads to end.
@@ -252,6 +403,13 @@ fn capture_loop<S: FrameSource>(
     let mut failing = false;
     let mut backoff = config.retry_min;
     while !shared.stopping() {
+        if let Some(id) = shared.take_still_request() {
+            // A still's failure is the caller's to report; the preview
+            // and its failure spells go on as before.
+            let result = source.still();
+            shared.answer_still(id, result);
+            continue;
+        }
         match source.next_frame() {
             Ok(frame) => {
                 if failing {
@@ -319,6 +477,7 @@ mod tests {
                 stopping: false,
                 mailbox: None,
                 latest: None,
+                still: StillSlot::default(),
             }),
             wake: Condvar::new(),
         }
@@ -339,7 +498,7 @@ mod tests {
         assert_eq!(
             shared.lock().latest,
             Some(flat(3)),
-            "the latest frame stays for a still capture"
+            "the latest frame stays"
         );
     }
 

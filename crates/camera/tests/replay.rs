@@ -173,3 +173,54 @@ fn the_camera_option_is_parsed() {
     }
     assert_eq!(DEFAULT_FPS, 15);
 }
+
+/// A colour JPEG of `w × h`, a red field with a blue band.
+fn colour_jpeg(w: u16, h: u16) -> Vec<u8> {
+    let mut rgb = Vec::with_capacity(usize::from(w) * usize::from(h) * 3);
+    for y in 0..h {
+        for _ in 0..w {
+            rgb.extend_from_slice(if y < h / 3 {
+                &[20, 40, 200]
+            } else {
+                &[200, 30, 30]
+            });
+        }
+    }
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 90)
+        .encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
+
+#[test]
+fn a_still_is_the_file_itself_byte_for_byte() {
+    use motcua_camera::StillFormat;
+
+    let dir = tempfile::tempdir().unwrap();
+    let photo = colour_jpeg(320, 200);
+    let png = motcua_camera::still::encode_png(&Frame::from_luma(30, 20, vec![77; 600]).unwrap())
+        .unwrap();
+    write(dir.path(), "a.jpg", &photo);
+    write(dir.path(), "b.png", &png);
+    // Through the boxed source the kiosk uses, too.
+    let mut source = parse_source_spec(&format!("replay:{}", dir.path().display()))
+        .unwrap()
+        .unwrap();
+    let first = source.still().unwrap();
+    assert_eq!(first.bytes, photo, "the JPEG, unchanged (colour kept)");
+    assert_eq!(
+        (first.format, first.width, first.height),
+        (StillFormat::Jpeg, 320, 200)
+    );
+    let second = source.still().unwrap();
+    assert_eq!(second.bytes, png);
+    assert_eq!(
+        (second.format, second.width, second.height),
+        (StillFormat::Png, 30, 20)
+    );
+    // Stills and frames share the loop: the next frame is the first file's.
+    assert_eq!(source.next_frame().unwrap().width(), 320);
+    assert_eq!(source.still().unwrap().bytes, png);
+    assert_eq!(source.still().unwrap().bytes, photo);
+}

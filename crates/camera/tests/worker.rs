@@ -298,3 +298,199 @@ fn dropping_the_camera_stops_it() {
     let tail = rest(&rx);
     assert!(tail.iter().all(|e| matches!(e, CameraEvent::Preview(_))));
 }
+
+/// A source with a still of its own: frames of level 100 before its first
+/// still and 200 after, paced like a camera; each still is `STILL n`, and
+/// reports the thread that took it. With a gate, a still first waits for
+/// the gate to open (once per still).
+struct Stills {
+    stills: u32,
+    threads: Sender<Option<String>>,
+    gate: Option<Receiver<()>>,
+}
+
+impl FrameSource for Stills {
+    fn next_frame(&mut self) -> Result<Frame, CameraError> {
+        std::thread::sleep(Duration::from_millis(10));
+        let level = if self.stills == 0 { 100 } else { 200 };
+        Frame::from_luma(64, 48, vec![level; 64 * 48])
+    }
+
+    fn still(&mut self) -> Result<motcua_camera::Still, CameraError> {
+        self.stills += 1;
+        let _ = self
+            .threads
+            .send(std::thread::current().name().map(str::to_owned));
+        if let Some(gate) = &self.gate {
+            gate.recv_timeout(PATIENCE)
+                .map_err(|_| CameraError::BadFrame("the gate never opened".into()))?;
+        }
+        Ok(motcua_camera::Still {
+            bytes: format!("STILL {}", self.stills).into_bytes(),
+            format: motcua_camera::StillFormat::Jpeg,
+            width: 4000,
+            height: 3000,
+        })
+    }
+
+    fn describe(&self) -> String {
+        "stills".into()
+    }
+}
+
+fn preview_level(event: &CameraEvent) -> Option<u8> {
+    match event {
+        CameraEvent::Preview(p) => Some(Frame::decode(&p.jpeg).unwrap().luma()[0]),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_still_is_taken_by_the_capture_thread_and_the_preview_goes_on() {
+    let (threads_tx, threads) = mpsc::channel();
+    let source = Stills {
+        stills: 0,
+        threads: threads_tx,
+        gate: None,
+    };
+    let (sink, rx) = channel_sink();
+    let camera = Camera::start(source, sink).unwrap();
+    until(&rx, |e| {
+        preview_level(e).is_some_and(|l| l.abs_diff(100) <= 1)
+    });
+
+    let still = camera.still().unwrap();
+    assert_eq!(still.bytes, b"STILL 1");
+    assert_eq!((still.width, still.height), (4000, 3000));
+    assert_eq!(
+        threads.try_recv().unwrap().as_deref(),
+        Some("camera-capture"),
+        "the capture thread, which owns the source, took the still"
+    );
+    // Frames made after the still reach the screen.
+    until(&rx, |e| {
+        preview_level(e).is_some_and(|l| l.abs_diff(200) <= 1)
+    });
+    // And a second still, from another thread through a taker.
+    let taker = camera.still_taker();
+    let second = std::thread::spawn(move || taker.still()).join().unwrap();
+    assert_eq!(second.unwrap().bytes, b"STILL 2");
+    until(&rx, |e| matches!(e, CameraEvent::Preview(_)));
+    stop_promptly(camera);
+}
+
+#[test]
+fn a_still_that_never_comes_times_out_and_a_late_one_is_dropped() {
+    let (threads_tx, threads) = mpsc::channel();
+    let (gate_tx, gate) = mpsc::channel();
+    let source = Stills {
+        stills: 0,
+        threads: threads_tx,
+        gate: Some(gate),
+    };
+    let (sink, rx) = channel_sink();
+    let camera = Camera::start(source, sink).unwrap();
+    let taker = camera.still_taker();
+    let start = Instant::now();
+    let err = taker.still_within(Duration::from_millis(200)).unwrap_err();
+    assert_eq!(err, CameraError::StillTimeout { waited_ms: 200 });
+    assert!(start.elapsed() < Duration::from_secs(5));
+    // The source did get the request; it answers now, too late.
+    threads.recv_timeout(PATIENCE).unwrap();
+    gate_tx.send(()).unwrap();
+    gate_tx.send(()).unwrap();
+    // The next still is the next answer, not the late one.
+    assert_eq!(taker.still_within(PATIENCE).unwrap().bytes, b"STILL 2");
+    until(&rx, |e| {
+        preview_level(e).is_some_and(|l| l.abs_diff(200) <= 1)
+    });
+    stop_promptly(camera);
+}
+
+#[test]
+fn a_caller_waiting_for_a_still_hears_of_the_stop_at_once() {
+    let (threads_tx, threads) = mpsc::channel();
+    let (gate_tx, gate) = mpsc::channel();
+    let source = Stills {
+        stills: 0,
+        threads: threads_tx,
+        gate: Some(gate),
+    };
+    let (sink, _rx) = channel_sink();
+    let camera = Camera::start(source, sink).unwrap();
+    let taker = camera.still_taker();
+    let waiter = std::thread::spawn(move || taker.still_within(PATIENCE));
+    // The capture thread is inside the source's still, stuck at the gate.
+    threads.recv_timeout(PATIENCE).unwrap();
+    let stopper = std::thread::spawn(move || camera.stop());
+    assert_eq!(waiter.join().unwrap().unwrap_err(), CameraError::Stopped);
+    // Let the stuck still end so the capture thread can be joined.
+    gate_tx.send(()).unwrap();
+    stopper.join().unwrap();
+}
+
+#[test]
+fn a_replay_camera_still_is_the_file_and_a_plain_source_gives_a_png() {
+    let dir = tempfile::tempdir().unwrap();
+    write_frames(dir.path(), &[Photo::empty(3)]);
+    let file = std::fs::read(dir.path().join("f000.jpg")).unwrap();
+    let (sink, rx) = channel_sink();
+    let camera = Camera::start(ReplaySource::with_fps(dir.path(), 30).unwrap(), sink).unwrap();
+    assert_eq!(camera.still().unwrap().bytes, file);
+    until(&rx, |e| matches!(e, CameraEvent::Preview(_)));
+    stop_promptly(camera);
+
+    // Flaky has no still of its own: the default, its next frame as PNG.
+    let (calls, _) = mpsc::channel();
+    let (sink, _rx) = channel_sink();
+    let camera = Camera::start(Flaky { failures: 0, calls }, sink).unwrap();
+    let still = camera.still().unwrap();
+    assert_eq!(still.format, motcua_camera::StillFormat::Png);
+    let back = Frame::decode(&still.bytes).unwrap();
+    assert_eq!((back.width(), back.height(), back.luma()[0]), (64, 48, 128));
+    stop_promptly(camera);
+}
+
+/// A source whose frames always fail but whose still works (a camera
+/// whose preview format broke).
+struct StillOnly;
+
+impl FrameSource for StillOnly {
+    fn next_frame(&mut self) -> Result<Frame, CameraError> {
+        Dead.next_frame()
+    }
+
+    fn still(&mut self) -> Result<motcua_camera::Still, CameraError> {
+        Ok(motcua_camera::Still {
+            bytes: b"STILL".to_vec(),
+            format: motcua_camera::StillFormat::Jpeg,
+            width: 1,
+            height: 1,
+        })
+    }
+
+    fn describe(&self) -> String {
+        "still only".into()
+    }
+}
+
+#[test]
+fn a_still_is_answered_at_once_during_a_long_backoff() {
+    let config = CameraConfig {
+        retry_min: Duration::from_secs(30),
+        retry_max: Duration::from_secs(30),
+        ..CameraConfig::default()
+    };
+    let (sink, rx) = channel_sink();
+    let camera = Camera::start_with(StillOnly, sink, config).unwrap();
+    assert!(matches!(
+        rx.recv_timeout(PATIENCE).unwrap(),
+        CameraEvent::SourceFailed(_)
+    ));
+    // The capture thread is in its 30 s backoff now, or about to be.
+    let start = Instant::now();
+    let still = camera.still_taker().still_within(Duration::from_secs(5));
+    assert_eq!(still.unwrap().bytes, b"STILL");
+    assert!(start.elapsed() < Duration::from_secs(5));
+    stop_promptly(camera);
+}

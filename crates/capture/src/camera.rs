@@ -1,28 +1,27 @@
-//! Document photos from the kiosk camera: the next frame of any
-//! [`FrameSource`], encoded as a gray PNG.
+//! Document photos from the kiosk camera: a still of any [`FrameSource`]
+//! ([`FrameSource::still`]), as the camera encoded it.
 //!
 //! The kiosk's V4L2 source streams near 1280×720 for the preview and the
 //! ID card's QR code: about 110 DPI across an A4 page filling the frame,
-//! enough for printed text but soft for small print. Asking the camera for
-//! its full resolution for a still (switching the stream, or a second
-//! format) is a future improvement of `motcua-camera`.
+//! soft for small print. A still switches the camera to its largest size
+//! for one picture (a colour MJPEG frame, or a gray PNG from YUYV); a
+//! replay folder gives its original files; any other source its next
+//! frame as a lossless gray PNG.
 
-use image::ImageEncoder;
-use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use motcua_camera::{Frame, FrameSource};
 
 use crate::error::{CaptureError, one_line};
 use crate::{Capture, PageSource, SourceKind};
 
-/// Takes stills from a camera: each capture is the source's next frame
-/// (after skipping some, if asked), as a lossless gray PNG.
+/// Takes stills from a camera: each capture is the source's still (after
+/// skipping some frames, if asked), its bytes as the source gave them.
 pub struct CameraStillSource<S = Box<dyn FrameSource>> {
     source: S,
     skip_frames: u32,
 }
 
 impl<S: FrameSource> CameraStillSource<S> {
-    /// Stills from `source`, each its next frame.
+    /// Stills from `source`.
     pub fn new(source: S) -> Self {
         Self {
             source,
@@ -30,8 +29,8 @@ impl<S: FrameSource> CameraStillSource<S> {
         }
     }
 
-    /// Drops `frames` frames before each still: a camera opened for the
-    /// still needs a few frames to settle its exposure and focus.
+    /// Drops `frames` preview frames before each still (a V4L2 still
+    /// settles its exposure by itself; this is for sources that do not).
     pub fn skipping(mut self, frames: u32) -> Self {
         self.skip_frames = frames;
         self
@@ -48,9 +47,9 @@ impl<S: FrameSource> PageSource for CameraStillSource<S> {
         for _ in 0..self.skip_frames {
             self.source.next_frame()?;
         }
-        let frame = self.source.next_frame()?;
+        let still = self.source.still()?;
         Ok(Capture {
-            bytes: encode_png(&frame)?,
+            bytes: still.bytes,
             source_dpi: None,
         })
     }
@@ -64,19 +63,9 @@ impl<S: FrameSource> PageSource for CameraStillSource<S> {
     }
 }
 
-/// A frame as an 8-bit gray PNG (fast compression: a camera frame is
-/// noisy and compresses poorly whatever the effort).
+/// A frame as an 8-bit gray PNG ([`motcua_camera::still::encode_png`]).
 pub fn encode_png(frame: &Frame) -> Result<Vec<u8>, CaptureError> {
-    let mut png = Vec::with_capacity(frame.luma().len() / 2);
-    PngEncoder::new_with_quality(&mut png, CompressionType::Fast, FilterType::Adaptive)
-        .write_image(
-            frame.luma(),
-            frame.width(),
-            frame.height(),
-            image::ExtendedColorType::L8,
-        )
-        .map_err(|e| CaptureError::Encode(one_line(e)))?;
-    Ok(png)
+    motcua_camera::still::encode_png(frame).map_err(|e| CaptureError::Encode(one_line(e)))
 }
 
 #[cfg(test)]
@@ -166,6 +155,40 @@ mod tests {
             .unwrap()
             .luma()[0];
         assert_eq!(level, 30);
+    }
+
+    /// A source whose stills differ from its frames.
+    struct WithStill(Counting);
+
+    impl FrameSource for WithStill {
+        fn next_frame(&mut self) -> Result<Frame, CameraError> {
+            self.0.next_frame()
+        }
+
+        fn still(&mut self) -> Result<motcua_camera::Still, CameraError> {
+            let n = self.0.next_frame()?.luma()[0];
+            Ok(motcua_camera::Still {
+                bytes: vec![0xFF, 0xD8, 0xFF, n],
+                format: motcua_camera::StillFormat::Jpeg,
+                width: 4000,
+                height: 3000,
+            })
+        }
+
+        fn describe(&self) -> String {
+            "with stills".into()
+        }
+    }
+
+    #[test]
+    fn a_capture_is_the_sources_still_unchanged() {
+        let mut source = CameraStillSource::new(WithStill(counting())).skipping(1);
+        assert_eq!(source.capture().unwrap().bytes, [0xFF, 0xD8, 0xFF, 20]);
+        assert_eq!(source.capture().unwrap().bytes, [0xFF, 0xD8, 0xFF, 40]);
+        // Boxed as the kiosk holds it, the still is still the source's own.
+        let boxed: Box<dyn FrameSource> = Box::new(WithStill(counting()));
+        let mut source = CameraStillSource::new(boxed);
+        assert_eq!(source.capture().unwrap().bytes, [0xFF, 0xD8, 0xFF, 10]);
     }
 
     #[test]

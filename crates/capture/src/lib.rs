@@ -6,9 +6,9 @@
 //!   package `sane-utils`), run with a timeout and a size cap. SANE's
 //!   `test` device is a real driver and serves the tests
 //!   ([`SaneSource::test_device`]).
-//! - [`CameraStillSource`]: the next frame of any
-//!   [`motcua_camera::FrameSource`], as a PNG: a document photographed by
-//!   the kiosk camera.
+//! - [`CameraStillSource`]: the still of any
+//!   [`motcua_camera::FrameSource`] (full resolution, JPEG or PNG as the
+//!   camera gave it): a document photographed by the kiosk camera.
 //! - [`FolderSource`]: the images of a folder (a USB stick's mount point),
 //!   in name order, one per capture.
 //! - [`ReplayPages`]: a fixed list of images given in a loop, for tests and
