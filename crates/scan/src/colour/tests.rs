@@ -537,3 +537,72 @@ fn damaged_colour_jpegs_are_errors_never_panics() {
         }))
     );
 }
+
+/// `jpeg` with its Huffman tables (DHT segments) taken out, as a USB
+/// camera's MJPEG frames come: decoders then use the standard tables,
+/// which are the ones `jpeg` wrote.
+fn without_huffman_tables(jpeg: &[u8]) -> Vec<u8> {
+    let mut out = jpeg[..2].to_vec();
+    let mut i = 2;
+    while i + 4 <= jpeg.len() {
+        let marker = jpeg[i + 1];
+        let len = usize::from(u16::from_be_bytes([jpeg[i + 2], jpeg[i + 3]]));
+        if marker == 0xDA {
+            out.extend_from_slice(&jpeg[i..]);
+            return out;
+        }
+        if marker != 0xC4 {
+            out.extend_from_slice(&jpeg[i..i + 2 + len]);
+        }
+        i += 2 + len;
+    }
+    panic!("no scan in the JPEG");
+}
+
+#[test]
+fn camera_frames_without_huffman_tables_give_the_same_pages() {
+    // A still from a document camera (the kiosk passes MJPEG frames on
+    // untouched): a sealed letter in colour, a text page in gray.
+    let letter = jpeg(&synth::sealed_letter(2400, 3400, 25.0, WARM, 8));
+    let text = jpeg(&Rgb::from_gray(&crate::synth::photo_like(
+        2400, 3400, -2.0, 9,
+    )));
+    for (with, mode) in [(letter, Mode::Colour), (text, Mode::Gray4)] {
+        let bare = without_huffman_tables(&with);
+        assert!(bare.len() < with.len() && !bare.windows(2).any(|m| m == [0xFF, 0xC4]));
+        let (a, b) = (run(&with), run(&bare));
+        assert_eq!(a.mode, mode);
+        assert_eq!(b.mode, mode);
+        assert_eq!((b.width_px, b.height_px), (a.width_px, a.height_px));
+        assert_eq!(b.data, a.data, "{mode:?}");
+    }
+}
+
+#[test]
+fn only_a_jpeg_without_tables_gets_the_standard_ones() {
+    let with = jpeg(&synth::photo(64, 48, 3));
+    let bare = without_huffman_tables(&with);
+    // The standard tables are the ones the encoder wrote: put back, the
+    // file decodes exactly as it did.
+    let fixed = crate::decode::with_huffman_tables(&bare);
+    assert!(matches!(fixed, std::borrow::Cow::Owned(_)));
+    assert_eq!(
+        decode_colour(&fixed).unwrap_or_else(|e| panic!("{e}")),
+        decode_colour(&with).unwrap_or_else(|e| panic!("{e}"))
+    );
+    // A file with tables, a PNG, and files cut or damaged before their
+    // scan are left as they are.
+    for untouched in [
+        with.clone(),
+        png_rgb(&synth::photo(64, 48, 3)),
+        bare[..bare.len() / 10].to_vec(),
+        vec![0xFF, 0xD8, 0xFF],
+        vec![0xFF, 0xD8, 0x00, 0x00],
+        Vec::new(),
+    ] {
+        assert!(matches!(
+            crate::decode::with_huffman_tables(&untouched),
+            std::borrow::Cow::Borrowed(b) if b == untouched.as_slice()
+        ));
+    }
+}
