@@ -61,6 +61,26 @@ fn pixels(page: &crate::Page) -> Gray {
     page.gray_pixels().unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A page of `width`×`height` pixels stored as `data` in `mode`.
+fn stored(data: Vec<u8>, width: u32, height: u32, mode: crate::Mode) -> crate::Page {
+    crate::Page {
+        data,
+        thumbnail: Vec::new(),
+        width_px: width,
+        height_px: height,
+        dpi: 200,
+        skew_deg: 0.0,
+        mode,
+        warnings: Vec::new(),
+        measures: crate::quality::Measures {
+            sharpness: 1.0,
+            paper_level: 255,
+            glare_share: 0.0,
+            ink_share: 0.0,
+        },
+    }
+}
+
 #[test]
 fn a_light_page_stays_gray_and_a_dense_one_goes_four_level() {
     // Sparse text (a short letter: the top third of a full page of text
@@ -94,22 +114,7 @@ fn bilevel_keeps_faint_thin_strokes_and_drops_paper() {
         g.data[64 * 3 + x] = 0; // solid stroke, row 3
         g.data[64 * 5 + x] = 170; // faint hairline, row 5
     }
-    let page = crate::Page {
-        data: crate::encode_bilevel(&g),
-        thumbnail: Vec::new(),
-        width_px: 64,
-        height_px: 8,
-        dpi: 200,
-        skew_deg: 0.0,
-        mode: crate::Mode::Bilevel,
-        warnings: Vec::new(),
-        measures: crate::quality::Measures {
-            sharpness: 1.0,
-            paper_level: 255,
-            glare_share: 0.0,
-            ink_share: 0.0,
-        },
-    };
+    let page = stored(crate::encode_bilevel(&g), 64, 8, crate::Mode::Bilevel);
     let back = pixels(&page);
     let row = |y: usize| &back.data[64 * y..64 * (y + 1)];
     assert!(row(0).iter().all(|&v| v == 255), "paper noise became ink");
@@ -157,23 +162,7 @@ fn odd_widths_pack_whole_rows() {
             (crate::Mode::Gray4, crate::encode_gray4(&g)),
             (crate::Mode::Bilevel, crate::encode_bilevel(&g)),
         ] {
-            let page = crate::Page {
-                data,
-                thumbnail: Vec::new(),
-                width_px: w,
-                height_px: 3,
-                dpi: 200,
-                skew_deg: 0.0,
-                mode,
-                warnings: Vec::new(),
-                measures: crate::quality::Measures {
-                    sharpness: 1.0,
-                    paper_level: 255,
-                    glare_share: 0.0,
-                    ink_share: 0.0,
-                },
-            };
-            assert_eq!(pixels(&page), g, "{mode:?}, width {w}");
+            assert_eq!(pixels(&stored(data, w, 3, mode)), g, "{mode:?}, width {w}");
         }
     }
 }

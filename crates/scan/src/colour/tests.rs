@@ -592,10 +592,15 @@ fn only_a_jpeg_without_tables_gets_the_standard_ones() {
     );
     // A file with tables, a PNG, and files cut or damaged before their
     // scan are left as they are.
+    let scan = bare
+        .windows(2)
+        .position(|m| m == [0xFF, 0xDA])
+        .unwrap_or_else(|| panic!("no scan"));
     for untouched in [
         with.clone(),
         png_rgb(&synth::photo(64, 48, 3)),
-        bare[..bare.len() / 10].to_vec(),
+        bare[..scan].to_vec(),
+        bare[..scan + 1].to_vec(),
         vec![0xFF, 0xD8, 0xFF],
         vec![0xFF, 0xD8, 0x00, 0x00],
         Vec::new(),
