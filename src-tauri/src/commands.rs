@@ -2,6 +2,8 @@
 //! returns an IPC view. Kept in a module (a `#[tauri::command] pub fn` at the
 //! crate root collides with its generated macro, E0255).
 
+use std::sync::Arc;
+
 use motcua_core::client::ClientError;
 use motcua_protocol::NewHelpRequest;
 use tauri::State;
@@ -22,7 +24,7 @@ use crate::speech::{Speech, SpeechError, SpeechSettings};
 /// Who this kiosk is and which backend it uses.
 #[tauri::command]
 #[specta::specta]
-pub fn kiosk_info(kiosk: State<'_, Kiosk>, scanner: State<'_, Scanner>) -> KioskInfo {
+pub fn kiosk_info(kiosk: State<'_, Kiosk>, scanner: State<'_, Arc<Scanner>>) -> KioskInfo {
     KioskInfo {
         kiosk_id: kiosk.kiosk_id.clone(),
         backend_url: kiosk.client.base_url().to_owned(),
@@ -174,7 +176,7 @@ pub fn read_card(session: State<'_, Session>, payload: String) -> Result<CardVie
 #[specta::specta]
 pub fn watch_camera(
     camera: State<'_, CameraService>,
-    scanner: State<'_, Scanner>,
+    scanner: State<'_, Arc<Scanner>>,
     purpose: CameraPurpose,
     on_event: Channel<CameraView>,
 ) -> Result<bool, CommandError> {
@@ -203,7 +205,7 @@ pub fn watch_camera(
 /// Turns the cameras off (the identify or scan screen closed).
 #[tauri::command]
 #[specta::specta]
-pub fn stop_camera(camera: State<'_, CameraService>, scanner: State<'_, Scanner>) {
+pub fn stop_camera(camera: State<'_, CameraService>, scanner: State<'_, Arc<Scanner>>) {
     camera.stop();
     if let Some(page_camera) = scanner.camera() {
         page_camera.stop();
@@ -220,7 +222,7 @@ pub async fn end_session(
     session: State<'_, Session>,
     speech: State<'_, Speech>,
     camera: State<'_, CameraService>,
-    scanner: State<'_, Scanner>,
+    scanner: State<'_, Arc<Scanner>>,
 ) -> Result<(), CommandError> {
     speech.stop();
     camera.stop();
@@ -387,17 +389,20 @@ pub async fn vouch_account(
 #[tauri::command]
 #[specta::specta]
 pub async fn scan_page(
-    scanner: State<'_, Scanner>,
+    scanner: State<'_, Arc<Scanner>>,
     session: State<'_, Session>,
     component: String,
 ) -> Result<DraftView, CommandError> {
     session.with_scans(|s| s.check_room(&component))?;
-    let bytes = scanner.capture()?;
-    // Decoding and cleaning a photo takes a fraction of a second: off the
-    // async threads.
-    let page = tauri::async_runtime::spawn_blocking(move || motcua_scan::process(&bytes))
-        .await
-        .map_err(|e| CommandError::new(ErrorCode::ScanUnreadable, e.to_string()))??;
+    // A scanner's pass or a camera's still takes seconds, cleaning the
+    // page a fraction of one: both off the async threads.
+    let scanner = Arc::clone(&scanner);
+    let page = tauri::async_runtime::spawn_blocking(move || -> Result<_, CommandError> {
+        let bytes = scanner.capture()?;
+        Ok(motcua_scan::process(&bytes)?)
+    })
+    .await
+    .map_err(|e| CommandError::new(ErrorCode::ScanUnreadable, e.to_string()))??;
     use base64::Engine as _;
     let view = DraftView {
         thumbnail_base64: base64::engine::general_purpose::STANDARD.encode(&page.thumbnail),
@@ -1064,7 +1069,7 @@ const HEALTH_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 pub async fn device_health(
     kiosk: State<'_, Kiosk>,
     camera: State<'_, CameraService>,
-    scanner: State<'_, Scanner>,
+    scanner: State<'_, Arc<Scanner>>,
     printer: State<'_, crate::printing::ReceiptPrinter>,
 ) -> Result<crate::ipc::DeviceHealthView, CommandError> {
     use crate::ipc::DeviceStatus;

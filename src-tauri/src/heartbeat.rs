@@ -81,7 +81,7 @@ async fn gather<R: Runtime>(app: &AppHandle<R>) -> KioskHeartbeat {
         },
         devices: DeviceHealth {
             camera: device_state(app.state::<CameraService>().health()),
-            scanner: device_state(app.state::<Scanner>().health()),
+            scanner: device_state(app.state::<std::sync::Arc<Scanner>>().health()),
             printer: printer_state(printer),
             backend: DeviceState::Ok,
         },

@@ -255,7 +255,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         ))
         .manage(session::Session::default())
         .manage(camera)
-        .manage(scanner)
+        .manage(std::sync::Arc::new(scanner))
         .manage(printer)
         .manage(heartbeat::Heartbeat::default())
         .setup(|app| {

@@ -17,9 +17,11 @@ struct Harness {
 }
 
 /// The page source the options name (none by default).
-fn options_scanner(options: &Options) -> motcua_kiosk::scanning::Scanner {
-    motcua_kiosk::scanning::Scanner::new(options.scanner.as_deref().unwrap_or("none"))
-        .unwrap_or_else(|e| panic!("scanner: {e}"))
+fn options_scanner(options: &Options) -> std::sync::Arc<motcua_kiosk::scanning::Scanner> {
+    std::sync::Arc::new(
+        motcua_kiosk::scanning::Scanner::new(options.scanner.as_deref().unwrap_or("none"))
+            .unwrap_or_else(|e| panic!("scanner: {e}")),
+    )
 }
 
 fn harness(options: Options) -> Harness {
@@ -781,7 +783,9 @@ fn a_document_camera_captures_a_still() {
 
     // The scan screen turns the camera on; once pictures come, a capture is
     // a still taken through the camera's worker (a replayed photo, whole).
-    let scanner = h.window.state::<motcua_kiosk::scanning::Scanner>();
+    let scanner = h
+        .window
+        .state::<std::sync::Arc<motcua_kiosk::scanning::Scanner>>();
     let camera = scanner
         .camera()
         .unwrap_or_else(|| panic!("no document camera"));

@@ -96,7 +96,7 @@ pub const BILEVEL_THRESHOLD: u8 = 192;
 /// above [`BILEVEL_THRESHOLD`], so paper stays blank, and the two grays
 /// are the edges of strokes. Tuned on issue 5's benchmark: tesseract's
 /// character errors on photos 0–4 fell from 28 (bilevel) to 24, where
-/// ImageMagick's full-resolution gray image gives 19, at 106 KB at most
+/// ImageMagick's full-resolution gray image gives 19, at 110 KB at most
 /// a page.
 pub const GRAY4_CUTS: [u8; 3] = [90, 148, 206];
 /// Longer side of the thumbnail.
