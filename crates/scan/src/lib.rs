@@ -99,8 +99,11 @@ pub const BILEVEL_THRESHOLD: u8 = 192;
 /// ImageMagick's full-resolution gray image gives 19, at 110 KB at most
 /// a page.
 pub const GRAY4_CUTS: [u8; 3] = [90, 148, 206];
-/// Longer side of the thumbnail.
-pub const THUMBNAIL_SIDE: u32 = 320;
+/// Longer side of the thumbnail: the review screen shows the page about
+/// this tall, so that the citizen and the helper can judge whether the
+/// text is clear before "Dùng trang này" (at 320 pixels, lines of text
+/// were gray bars).
+pub const THUMBNAIL_SIDE: u32 = 1000;
 
 /// Why an image was refused before decoding.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
