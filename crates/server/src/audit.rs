@@ -76,6 +76,37 @@ pub(crate) enum Action {
 }
 
 impl Action {
+    /// Every action, in declaration order: add a new one here too (the
+    /// test of distinct codes reads this list).
+    #[cfg(test)]
+    pub(crate) const ALL: [Action; 26] = [
+        Action::AccountCreated,
+        Action::AccountVerified,
+        Action::AccountVouched,
+        Action::OtpIssued,
+        Action::UploadCompleted,
+        Action::DossierCreated,
+        Action::DossierStatusChanged,
+        Action::PaymentCreated,
+        Action::PaymentCancelled,
+        Action::PaymentExpired,
+        Action::PaymentConfirmedByBank,
+        Action::PaymentConfirmedCash,
+        Action::BankTransactionUnapplied,
+        Action::ReceiptIssued,
+        Action::HelpRequestCreated,
+        Action::HelpRequestResolved,
+        Action::KioskAdded,
+        Action::KioskTokenRenewed,
+        Action::KioskRevoked,
+        Action::StaffAdded,
+        Action::StaffDisabled,
+        Action::StaffCardIssued,
+        Action::StaffCardRevoked,
+        Action::StaffLogin,
+        Action::StaffLogout,
+        Action::HelperModeUnlocked,
+    ];
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::AccountCreated => "account.created",
@@ -355,35 +386,7 @@ mod tests {
 
     #[test]
     fn actions_have_distinct_codes() {
-        use Action::*;
-        let all = [
-            AccountCreated,
-            AccountVerified,
-            AccountVouched,
-            OtpIssued,
-            UploadCompleted,
-            DossierCreated,
-            DossierStatusChanged,
-            PaymentCreated,
-            PaymentCancelled,
-            PaymentExpired,
-            PaymentConfirmedByBank,
-            PaymentConfirmedCash,
-            BankTransactionUnapplied,
-            ReceiptIssued,
-            HelpRequestCreated,
-            HelpRequestResolved,
-            KioskAdded,
-            KioskTokenRenewed,
-            KioskRevoked,
-            StaffAdded,
-            StaffDisabled,
-            StaffCardIssued,
-            StaffCardRevoked,
-            StaffLogin,
-            StaffLogout,
-            HelperModeUnlocked,
-        ];
+        let all = Action::ALL;
         let codes: std::collections::HashSet<_> = all.iter().map(|a| a.as_str()).collect();
         assert_eq!(codes.len(), all.len());
     }
